@@ -1,0 +1,107 @@
+// The agent's configuration (config/agent.json is the shipped default; keys
+// are documented in docs/configuration.md). Every key is validated for type
+// and range; an unknown key is an error, so a typo never silently falls back
+// to a default.
+//
+// Threading: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "crm/common/result.h"
+#include "crm/vehicle/simulator.h"
+
+namespace crm::config {
+
+enum class ConfigError : std::uint8_t {
+  kCannotRead,  // file missing or unreadable
+  kInvalid,     // bad JSON, unknown key, wrong type or out of range
+};
+
+struct VehicleConfig {
+  std::string vin = "LRW3E7EK5NC000001";
+  std::string model = "sim-ev-75";
+  double nominal_capacity_kwh = 75.0;
+  std::string chemistry = "NMC";  // NMC, NCA or LFP: LFP wants a weekly full charge
+  std::string delivered = "2026-01-01";
+  double tyre_placard_kpa = 290;
+  // Local time for days, quiet hours and daily telemetry. China: +480.
+  int utc_offset_minutes = 0;
+};
+
+enum class SourceKind : std::uint8_t { kSimulator, kRecording };
+
+struct SourceConfig {
+  SourceKind kind = SourceKind::kSimulator;
+  std::string recording;  // path, when kind is kRecording
+  vehicle::SimulatorConfig simulator;
+  // Simulated seconds per wall second. 1 = real time; the demo uses more.
+  double acceleration = 1.0;
+};
+
+struct StorageConfig {
+  std::string path = "/var/lib/crm-agent/cache.db";
+  std::int64_t quota_mib = 64;    // flash is scarce on head units
+  int raw_retention_days = 30;    // roll-ups keep the long view
+  bool full_sync = true;          // survive power cuts, not only crashes
+  int commit_interval_ms = 1000;  // one fsync a second at most
+};
+
+struct TlsConfig {
+  std::string ca_file, cert_file, key_file;  // empty: no TLS
+};
+
+struct MqttConfig {
+  bool enabled = true;
+  std::string broker = "tcp://localhost:1883";
+  std::string client_id;  // empty: "crm-agent-<vin>"
+  std::string prefix = "crm/v1/vehicles";
+  TlsConfig tls;
+  int keepalive_s = 30;
+  int reconnect_min_ms = 1000;   // first retry; doubles each failure
+  int reconnect_max_ms = 60000;  // cap: a fleet must not hammer a recovering broker
+  int max_inflight = 20;         // QoS 1 messages awaiting PUBACK
+};
+
+struct QuietHours {
+  int start_minute = 22 * 60;  // 22:00 local
+  int end_minute = 7 * 60;     // 07:00 local
+};
+
+struct EngagementConfig {
+  std::string language = "en";  // en or zh-CN
+  QuietHours quiet_hours;
+  int max_prompts_per_day = 3;  // non-critical prompts: never nag
+  int cooldown_days = 30;       // after "dismiss"
+  int snooze_hours = 24;
+};
+
+struct PrivacyConfig {
+  // Personal data leaves the car only with consent: all false by default.
+  bool share_location = false;
+  bool share_trips = false;
+  bool share_prompt_history = false;
+};
+
+struct Config {
+  VehicleConfig vehicle;
+  SourceConfig source;
+  StorageConfig storage;
+  MqttConfig mqtt;
+  EngagementConfig engagement;
+  PrivacyConfig privacy;
+  int report_period_days = 30;
+  std::string log_level = "info";
+};
+
+// Parses and validates configuration text. `origin` names the file in
+// messages. On error: kInvalid with "<origin>: <key path>: <what was expected>".
+Result<Config, ConfigError> parseConfig(std::string_view text, const std::string& origin);
+
+// Reads and parses a file. Relative paths inside it (storage.path,
+// source.recording, TLS files) are taken relative to the file's folder.
+Result<Config, ConfigError> loadConfig(const std::string& path);
+
+}  // namespace crm::config

@@ -1,0 +1,221 @@
+#include "crm/config/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "json_reader.h"
+
+namespace crm::config {
+namespace {
+
+using Check = std::function<std::string(const std::string&)>;
+
+Check oneOf(std::initializer_list<const char*> allowed) {
+  std::vector<std::string> names(allowed.begin(), allowed.end());
+  return [names](const std::string& s) -> std::string {
+    std::string list;
+    for (const auto& n : names) {
+      if (s == n) return {};
+      list += (list.empty() ? "" : ", ") + n;
+    }
+    return "expected one of " + list;
+  };
+}
+
+std::string checkVin(const std::string& s) {
+  // ISO 3779: 17 characters, digits and capitals without I, O, Q.
+  if (s.size() != 17) return "expected a 17-character VIN";
+  for (char c : s) {
+    const bool ok =
+        (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q');
+    if (!ok) return "expected a VIN of digits and capitals (no I, O, Q)";
+  }
+  return {};
+}
+
+std::string checkDate(const std::string& s) {
+  int y = 0, m = 0, d = 0;
+  char extra = 0;
+  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 ||
+      y < 2000 || m < 1 || m > 12 || d < 1 || d > 31) {
+    return "expected a date YYYY-MM-DD";
+  }
+  return {};
+}
+
+std::string checkNonEmpty(const std::string& s) {
+  return s.empty() ? "expected a non-empty string" : "";
+}
+
+std::string checkBroker(const std::string& s) {
+  for (const char* scheme : {"tcp://", "ssl://", "mqtt://", "mqtts://", "ws://", "wss://"}) {
+    if (s.rfind(scheme, 0) == 0 && s.size() > std::char_traits<char>::length(scheme)) return {};
+  }
+  return "expected a broker URI such as tcp://host:1883 or ssl://host:8883";
+}
+
+std::string checkTopicPrefix(const std::string& s) {
+  if (s.empty() || s.front() == '/' || s.back() == '/')
+    return "expected a topic prefix without leading or trailing '/'";
+  if (s.find_first_of("+#") != std::string::npos) return "expected no MQTT wildcards (+ or #)";
+  return {};
+}
+
+std::string parseClock(const std::string& s, int& minutes) {
+  int h = -1, m = -1;
+  char extra = 0;
+  if (s.size() != 5 || std::sscanf(s.c_str(), "%2d:%2d%c", &h, &m, &extra) != 2 || h < 0 ||
+      h > 23 || m < 0 || m > 59) {
+    return "expected a local time HH:MM";
+  }
+  minutes = h * 60 + m;
+  return {};
+}
+
+void readSimulator(JsonReader& r, vehicle::SimulatorConfig& sim) {
+  std::int64_t seed = static_cast<std::int64_t>(sim.seed);
+  r.integer("seed", seed, 0, INT64_MAX);
+  sim.seed = static_cast<std::uint64_t>(seed);
+  std::string profile = vehicle::usageProfileName(sim.profile);
+  r.string("profile", profile, oneOf({"private", "ride_hailing", "logistics"}));
+  sim.profile = vehicle::parseUsageProfile(profile).value_or(sim.profile);
+  r.integer("start_ms", sim.start_ms, 0, 4102444800000);  // up to 2100
+  r.number("days", sim.days, 0, 36500);
+  r.number("dc_share", sim.dc_share, 0, 1);
+  r.number("charge_limit_percent", sim.charge_limit_percent, 50, 100);
+  r.number("initial_soh_percent", sim.initial_soh_percent, 50, 100);
+  r.number("initial_odometer_km", sim.initial_odometer_km, 0, 2000000);
+  r.number("ambient_mean_c", sim.ambient_mean_c, -30, 45);
+  r.number("ambient_amplitude_c", sim.ambient_amplitude_c, 0, 40);
+  r.boolean("bms_reports_soh", sim.bms_reports_soh);
+  r.boolean("noise", sim.noise);
+  r.boolean("gaps", sim.gaps);
+  r.object("slow_leak", [&](JsonReader& leak) {
+    vehicle::SlowLeak l;
+    leak.integer("position", l.position, 0, 3);
+    leak.number("start_day", l.start_day, 0, 36500);
+    leak.number("kpa_per_day", l.kpa_per_day, 0.1, 100);
+    sim.slow_leak = l;
+  });
+}
+
+void readAll(JsonReader& root, Config& c) {
+  root.object("vehicle", [&](JsonReader& r) {
+    auto& v = c.vehicle;
+    r.string("vin", v.vin, checkVin);
+    r.string("model", v.model, checkNonEmpty);
+    r.number("nominal_capacity_kwh", v.nominal_capacity_kwh, 5, 300);
+    r.string("chemistry", v.chemistry, oneOf({"NMC", "NCA", "LFP"}));
+    r.string("delivered", v.delivered, checkDate);
+    r.number("tyre_placard_kpa", v.tyre_placard_kpa, 150, 600);
+    r.integer("utc_offset_minutes", v.utc_offset_minutes, -720, 840);
+  });
+  root.object("source", [&](JsonReader& r) {
+    auto& s = c.source;
+    std::string kind = s.kind == SourceKind::kSimulator ? "simulator" : "recording";
+    r.string("kind", kind, oneOf({"simulator", "recording"}));
+    s.kind = kind == "simulator" ? SourceKind::kSimulator : SourceKind::kRecording;
+    r.string("recording", s.recording, checkNonEmpty);
+    r.number("acceleration", s.acceleration, 1, 1e7);
+    r.object("simulator", [&](JsonReader& sim) { readSimulator(sim, s.simulator); });
+    if (s.kind == SourceKind::kRecording && s.recording.empty()) {
+      r.failKey("recording", "expected a file path when kind is \"recording\"");
+    }
+  });
+  root.object("storage", [&](JsonReader& r) {
+    auto& s = c.storage;
+    r.string("path", s.path, checkNonEmpty);
+    r.integer("quota_mib", s.quota_mib, 4, 1 << 20);
+    r.integer("raw_retention_days", s.raw_retention_days, 3, 3650);
+    r.boolean("full_sync", s.full_sync);
+    r.integer("commit_interval_ms", s.commit_interval_ms, 10, 60000);
+  });
+  root.object("mqtt", [&](JsonReader& r) {
+    auto& m = c.mqtt;
+    r.boolean("enabled", m.enabled);
+    r.string("broker", m.broker, checkBroker);
+    r.string("client_id", m.client_id);
+    r.string("prefix", m.prefix, checkTopicPrefix);
+    r.object("tls", [&](JsonReader& t) {
+      t.string("ca_file", m.tls.ca_file);
+      t.string("cert_file", m.tls.cert_file);
+      t.string("key_file", m.tls.key_file);
+    });
+    r.integer("keepalive_s", m.keepalive_s, 5, 3600);
+    r.integer("reconnect_min_ms", m.reconnect_min_ms, 100, 600000);
+    r.integer("reconnect_max_ms", m.reconnect_max_ms, 100, 3600000);
+    r.integer("max_inflight", m.max_inflight, 1, 1000);
+    if (m.reconnect_max_ms < m.reconnect_min_ms) {
+      r.failKey("reconnect_max_ms", "expected a value not below reconnect_min_ms");
+    }
+  });
+  root.object("engagement", [&](JsonReader& r) {
+    auto& e = c.engagement;
+    r.string("language", e.language, oneOf({"en", "zh-CN"}));
+    r.object("quiet_hours", [&](JsonReader& q) {
+      std::string start, end;
+      q.string("start", start,
+               [&](const std::string& s) { return parseClock(s, e.quiet_hours.start_minute); });
+      q.string("end", end,
+               [&](const std::string& s) { return parseClock(s, e.quiet_hours.end_minute); });
+    });
+    r.integer("max_prompts_per_day", e.max_prompts_per_day, 0, 20);
+    r.integer("cooldown_days", e.cooldown_days, 0, 365);
+    r.integer("snooze_hours", e.snooze_hours, 1, 168);
+  });
+  root.object("privacy", [&](JsonReader& r) {
+    r.boolean("share_location", c.privacy.share_location);
+    r.boolean("share_trips", c.privacy.share_trips);
+    r.boolean("share_prompt_history", c.privacy.share_prompt_history);
+  });
+  root.object("reports",
+              [&](JsonReader& r) { r.integer("period_days", c.report_period_days, 1, 366); });
+  root.object("log", [&](JsonReader& r) {
+    r.string("level", c.log_level, oneOf({"trace", "debug", "info", "warn", "error", "off"}));
+  });
+  root.finish();
+}
+
+void resolveRelative(std::string& p, const std::filesystem::path& base) {
+  if (!p.empty() && std::filesystem::path(p).is_relative())
+    p = (base / p).lexically_normal().string();
+}
+
+}  // namespace
+
+Result<Config, ConfigError> parseConfig(std::string_view text, const std::string& origin) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return fail(ConfigError::kInvalid, origin + ": not valid JSON");
+  if (!j.is_object()) return fail(ConfigError::kInvalid, origin + ": expected a JSON object");
+  Config c;
+  std::string error;
+  JsonReader root(j, "", error);
+  readAll(root, c);
+  if (!error.empty()) return fail(ConfigError::kInvalid, origin + ": " + error);
+  c.source.simulator.nominal_capacity_kwh = c.vehicle.nominal_capacity_kwh;
+  c.source.simulator.chemistry = c.vehicle.chemistry;
+  c.source.simulator.tyre_placard_kpa = c.vehicle.tyre_placard_kpa;
+  c.source.simulator.utc_offset_minutes = c.vehicle.utc_offset_minutes;
+  if (c.mqtt.client_id.empty()) c.mqtt.client_id = "crm-agent-" + c.vehicle.vin;
+  return c;
+}
+
+Result<Config, ConfigError> loadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(ConfigError::kCannotRead, path + ": cannot read the configuration file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto parsed = parseConfig(ss.str(), path);
+  if (!parsed) return parsed;
+  Config c = std::move(parsed).value();
+  const auto base = std::filesystem::path(path).parent_path();
+  resolveRelative(c.storage.path, base);
+  resolveRelative(c.source.recording, base);
+  resolveRelative(c.mqtt.tls.ca_file, base);
+  resolveRelative(c.mqtt.tls.cert_file, base);
+  resolveRelative(c.mqtt.tls.key_file, base);
+  return c;
+}
+
+}  // namespace crm::config

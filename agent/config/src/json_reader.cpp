@@ -1,0 +1,105 @@
+#include "json_reader.h"
+
+#include <cmath>
+
+namespace crm::config {
+namespace {
+
+std::string fmt(double v) {
+  std::string t = std::to_string(v);
+  t.erase(t.find_last_not_of('0') + 1);
+  if (!t.empty() && t.back() == '.') t.pop_back();
+  return t;
+}
+
+}  // namespace
+
+JsonReader::JsonReader(const nlohmann::json& obj, std::string path, std::string& error)
+    : obj_(obj), path_(std::move(path)), error_(error) {}
+
+void JsonReader::failKey(const char* key, const std::string& expected) {
+  if (error_.empty()) error_ = (path_.empty() ? "" : path_ + ".") + key + ": " + expected;
+}
+
+const nlohmann::json* JsonReader::find(const char* key) {
+  seen_.insert(key);
+  auto it = obj_.find(key);
+  return it == obj_.end() ? nullptr : &*it;
+}
+
+void JsonReader::number(const char* key, double& out, double min, double max) {
+  const auto* v = find(key);
+  if (v == nullptr) return;
+  if (!v->is_number() || v->get<double>() < min || v->get<double>() > max) {
+    failKey(key, "expected a number in " + fmt(min) + ".." + fmt(max));
+    return;
+  }
+  out = v->get<double>();
+}
+
+void JsonReader::integer(const char* key, std::int64_t& out, std::int64_t min, std::int64_t max) {
+  const auto* v = find(key);
+  if (v == nullptr) return;
+  if (!v->is_number_integer() || v->get<std::int64_t>() < min || v->get<std::int64_t>() > max) {
+    failKey(key, "expected an integer in " + std::to_string(min) + ".." + std::to_string(max));
+    return;
+  }
+  out = v->get<std::int64_t>();
+}
+
+void JsonReader::integer(const char* key, int& out, int min, int max) {
+  std::int64_t wide = out;
+  integer(key, wide, min, max);
+  out = static_cast<int>(wide);
+}
+
+void JsonReader::boolean(const char* key, bool& out) {
+  const auto* v = find(key);
+  if (v == nullptr) return;
+  if (!v->is_boolean()) {
+    failKey(key, "expected true or false");
+    return;
+  }
+  out = v->get<bool>();
+}
+
+void JsonReader::string(const char* key, std::string& out,
+                        const std::function<std::string(const std::string&)>& check) {
+  const auto* v = find(key);
+  if (v == nullptr) return;
+  if (!v->is_string()) {
+    failKey(key, "expected a string");
+    return;
+  }
+  const auto& s = v->get_ref<const std::string&>();
+  if (check) {
+    if (auto why = check(s); !why.empty()) {
+      failKey(key, why);
+      return;
+    }
+  }
+  out = s;
+}
+
+void JsonReader::object(const char* key, const std::function<void(JsonReader&)>& read) {
+  const auto* v = find(key);
+  if (v == nullptr) return;
+  if (!v->is_object()) {
+    failKey(key, "expected an object");
+    return;
+  }
+  JsonReader child(*v, path_.empty() ? key : path_ + "." + key, error_);
+  read(child);
+  child.finish();
+}
+
+void JsonReader::finish() {
+  for (const auto& [key, value] : obj_.items()) {
+    if (!seen_.contains(key)) {
+      failKey(key.c_str(), "unknown key (docs/configuration.md lists the keys)");
+      return;
+    }
+  }
+}
+
+}  // namespace crm::config

@@ -1,0 +1,283 @@
+// The daemon: one Asio event loop driving the vehicle source, the store's
+// batched commits, the MQTT publisher, signals and the systemd watchdog.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "crm/common/log.h"
+#include "crm/os/systemd.h"
+#include "crm/store/store.h"
+#include "crm/sync/publisher.h"
+#include "crm/telemetry/ingest.h"
+#include "programs.h"
+#include "sources.h"
+
+namespace crm::daemon {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// Records handled per loop turn before yielding, so that signals, timers and
+// MQTT callbacks are served even when an accelerated source has a backlog.
+constexpr int kRecordsPerTurn = 2000;
+
+store::StoreOptions storeOptions(const config::Config& c) {
+  return store::StoreOptions{c.storage.path, c.storage.quota_mib * 1024 * 1024,
+                             c.storage.raw_retention_days, c.storage.full_sync,
+                             c.vehicle.utc_offset_minutes};
+}
+
+class Daemon {
+ public:
+  Daemon(const DaemonOptions& options, config::Config config, std::unique_ptr<store::Store> store,
+         std::unique_ptr<vehicle::VehicleSource> source)
+      : options_(options),
+        config_(std::move(config)),
+        store_(std::move(store)),
+        source_(std::move(source)),
+        ingest_(*store_, config_, telemetry::Ingest::VinFrom::kConfiguration),
+        signals_(io_, SIGINT, SIGTERM),
+        hup_(io_, SIGHUP),
+        pace_(io_),
+        commit_timer_(io_),
+        watchdog_(io_) {
+    resume_after_ = store_->newestSampleMs();
+  }
+
+  int run() {
+    if (config_.mqtt.enabled) {
+      publisher_ =
+          std::make_unique<sync::Publisher>(io_, *store_, config_.mqtt, config_.vehicle.vin);
+      publisher_->start();
+    }
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (!ec) shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    });
+    waitHup();
+    scheduleCommit();
+    startWatchdog();
+    asio::post(io_, [this] { pumpSource(); });
+    os::notifyReady();
+    log::info("agent: running, vin={} source={} cache={}", config_.vehicle.vin,
+              config_.source.kind == config::SourceKind::kSimulator ? "simulator" : "recording",
+              config_.storage.path);
+    io_.run();
+    return exit_code_;
+  }
+
+ private:
+  void pumpSource() {
+    if (stopping_ || source_done_) return;
+    for (int i = 0; i < kRecordsPerTurn; ++i) {
+      if (!pending_) pending_ = source_->next();
+      if (!pending_) {
+        source_done_ = true;
+        commitNow();
+        log::info("agent: vehicle source finished; accepted={} rejected={}",
+                  ingest_.counters().accepted, ingest_.counters().rejected.total());
+        if (options_.until_source_ends) shutdown("source finished");
+        return;
+      }
+      const std::int64_t ts = recordTs(*pending_);
+      // After a restart the simulator replays from its start: skip what the
+      // store already holds.
+      if (resume_after_ && ts >= 0 && ts <= *resume_after_ &&
+          std::holds_alternative<vehicle::Sample>(*pending_)) {
+        pending_.reset();
+        continue;
+      }
+      if (ts >= 0) {
+        if (!sim_origin_) {
+          sim_origin_ = ts;
+          wall_origin_ = Clock::now();
+        }
+        const auto due =
+            wall_origin_ +
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(
+                static_cast<double>(ts - *sim_origin_) / config_.source.acceleration));
+        if (due > Clock::now()) {
+          pace_.expires_at(due);
+          pace_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) pumpSource();
+          });
+          return;
+        }
+      }
+      if (!ingest_.feed(*pending_)) {
+        log::error("agent: store write failed; stopping");
+        exit_code_ = 1;
+        shutdown("store failure");
+        return;
+      }
+      pending_.reset();
+    }
+    asio::post(io_, [this] { pumpSource(); });
+  }
+
+  static std::int64_t recordTs(const vehicle::Record& r) {
+    if (const auto* s = std::get_if<vehicle::Sample>(&r)) return s->ts_ms;
+    if (const auto* c = std::get_if<vehicle::Command>(&r)) return c->ts_ms;
+    return -1;
+  }
+
+  void commitNow() {
+    if (!store_->hasStaged()) return;
+    if (auto st = store_->commit(); !st) {
+      log::error("agent: {}", st.error().message);
+      return;
+    }
+    if (publisher_) publisher_->kick();
+  }
+
+  void scheduleCommit() {
+    commit_timer_.expires_after(milliseconds(config_.storage.commit_interval_ms));
+    commit_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      commitNow();
+      scheduleCommit();
+    });
+  }
+
+  void startWatchdog() {
+    auto interval = os::watchdogInterval();
+    if (!interval) return;
+    watchdog_interval_ = std::chrono::duration_cast<milliseconds>(*interval / 2);
+    pingWatchdog();
+  }
+
+  void pingWatchdog() {
+    // Pinged from the loop itself: a stuck loop stops the pings and systemd
+    // restarts the agent.
+    os::notifyWatchdog();
+    watchdog_.expires_after(watchdog_interval_);
+    watchdog_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) pingWatchdog();
+    });
+  }
+
+  void waitHup() {
+    hup_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec || stopping_) return;
+      reload();
+      waitHup();
+    });
+  }
+
+  void reload() {
+    os::notifyReloading();
+    auto loaded = config::loadConfig(options_.config_path);
+    if (!loaded) {
+      log::error("agent: reload refused, keeping the running configuration: {}",
+                 loaded.error().message);
+      os::notifyReady();
+      return;
+    }
+    config::Config next = std::move(loaded).value();
+    if (next.storage.path != config_.storage.path || next.vehicle.vin != config_.vehicle.vin) {
+      log::warn("agent: storage.path and vehicle.vin take effect at the next start");
+    }
+    spdlog::set_level(spdlog::level::from_str(next.log_level));
+    config_.engagement = next.engagement;
+    config_.privacy = next.privacy;
+    config_.report_period_days = next.report_period_days;
+    config_.log_level = next.log_level;
+    config_.storage.commit_interval_ms = next.storage.commit_interval_ms;
+    const bool mqtt_changed = next.mqtt.broker != config_.mqtt.broker ||
+                              next.mqtt.prefix != config_.mqtt.prefix ||
+                              next.mqtt.enabled != config_.mqtt.enabled;
+    config_.mqtt = next.mqtt;
+    if (mqtt_changed) restartPublisher();
+    log::info("agent: configuration reloaded");
+    os::notifyReady();
+  }
+
+  void restartPublisher() {
+    auto old = std::shared_ptr<sync::Publisher>(std::move(publisher_));
+    auto startNew = [this] {
+      if (stopping_ || !config_.mqtt.enabled) return;
+      publisher_ =
+          std::make_unique<sync::Publisher>(io_, *store_, config_.mqtt, config_.vehicle.vin);
+      publisher_->start();
+    };
+    if (!old) {
+      startNew();
+      return;
+    }
+    old->stop(milliseconds(3000), [this, old, startNew]() mutable {
+      // Destroy after the stop handler returns, outside the publisher's own call stack.
+      asio::post(io_, [old = std::move(old)] {});
+      startNew();
+    });
+  }
+
+  void shutdown(const char* why) {
+    if (stopping_) return;
+    stopping_ = true;
+    os::notifyStopping();
+    log::info("agent: stopping ({})", why);
+    pace_.cancel();
+    commit_timer_.cancel();
+    watchdog_.cancel();
+    signals_.cancel();
+    hup_.cancel();
+    commitNow();
+    auto finish = [this] {
+      commitNow();
+      io_.stop();
+    };
+    if (publisher_) {
+      publisher_->stop(milliseconds(5000), finish);
+    } else {
+      finish();
+    }
+  }
+
+  DaemonOptions options_;
+  config::Config config_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<vehicle::VehicleSource> source_;
+  telemetry::Ingest ingest_;
+  asio::io_context io_;
+  asio::signal_set signals_, hup_;
+  asio::steady_timer pace_, commit_timer_, watchdog_;
+  std::unique_ptr<sync::Publisher> publisher_;
+  std::optional<vehicle::Record> pending_;
+  std::optional<std::int64_t> resume_after_;
+  std::optional<std::int64_t> sim_origin_;
+  Clock::time_point wall_origin_;
+  milliseconds watchdog_interval_{0};
+  bool stopping_ = false;
+  bool source_done_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace
+
+int runDaemon(const DaemonOptions& options) {
+  auto loaded = config::loadConfig(options.config_path);
+  if (!loaded) {
+    std::cerr << "crm-agent: " << loaded.error().message << "\n";
+    return 2;
+  }
+  config::Config config = std::move(loaded).value();
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  auto store = store::Store::open(storeOptions(config));
+  if (!store) {
+    log::error("agent: cannot open the cache: {}", store.error().message);
+    return 1;
+  }
+  auto source = makeSource(config.source);
+  if (!source) {
+    std::cerr << "crm-agent: source.recording: " << source.error().message << "\n";
+    return 2;
+  }
+  Daemon daemon(options, std::move(config), std::move(store).value(), std::move(source).value());
+  return daemon.run();
+}
+
+}  // namespace crm::daemon

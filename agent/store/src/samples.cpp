@@ -1,0 +1,220 @@
+// Raw samples, change-based reduction and roll-ups.
+#include <cmath>
+
+#include "impl.h"
+
+namespace crm::store {
+namespace {
+
+constexpr std::int64_t kHour = 3'600'000;
+
+// Numeric view of a value for roll-ups: booleans count as 0/1 so that a
+// roll-up's mean is the share of samples that were true.
+std::optional<double> numeric(const vehicle::Value& v) {
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1.0 : 0.0;
+  return std::nullopt;
+}
+
+bool unchanged(const vehicle::SignalInfo& info, const vehicle::Value& a, const vehicle::Value& b) {
+  const auto* x = std::get_if<double>(&a);
+  const auto* y = std::get_if<double>(&b);
+  if (x != nullptr && y != nullptr) {
+    return info.deadband > 0 ? std::fabs(*x - *y) < info.deadband : *x == *y;
+  }
+  return a == b;
+}
+
+void accumulate(Bucket& b, vehicle::SignalId signal, std::int64_t bucket_ms, std::int64_t ts,
+                double v) {
+  Rollup& r = b.r;
+  if (!b.valid || r.bucket_ms != bucket_ms) {
+    r = Rollup{signal, bucket_ms, 0, v, v, 0, v, v, ts, ts};
+    b.valid = true;
+  }
+  r.count += 1;
+  r.min = std::min(r.min, v);
+  r.max = std::max(r.max, v);
+  r.sum += v;
+  r.last = v;
+  r.last_ts = ts;
+  b.dirty = true;
+}
+
+void writeBucket(Stmt& st, std::int64_t db_id, Bucket& b) {
+  if (!b.dirty) return;
+  const Rollup& r = b.r;
+  st.bind(1, db_id)
+      .bind(2, r.bucket_ms)
+      .bind(3, r.count)
+      .bind(4, r.min)
+      .bind(5, r.max)
+      .bind(6, r.sum)
+      .bind(7, r.first)
+      .bind(8, r.last)
+      .bind(9, r.first_ts)
+      .bind(10, r.last_ts)
+      .run();
+  b.dirty = false;
+}
+
+Rollup readRollup(const Stmt& s, vehicle::SignalId signal) {
+  return Rollup{signal,   s.i64(0), s.i64(1), s.f64(2), s.f64(3),
+                s.f64(4), s.f64(5), s.f64(6), s.i64(7), s.i64(8)};
+}
+
+}  // namespace
+
+Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
+  if (auto st = begin(); !st) return st.error();
+  Impl& im = *impl_;
+  SignalState& ss = im.signals[sample.signal];
+  const auto& info = vehicle::signalInfo(sample.signal);
+
+  if (auto v = numeric(sample.value)) {
+    // A bucket that ends is written at once: the in-memory copy moves on.
+    const std::int64_t hour = sample.ts_ms - (sample.ts_ms % kHour + kHour) % kHour;
+    if (ss.hour.valid && ss.hour.r.bucket_ms != hour)
+      writeBucket(im.upsert_hourly, ss.db_id, ss.hour);
+    accumulate(ss.hour, sample.signal, hour, sample.ts_ms, *v);
+    const std::int64_t day = dayStart(sample.ts_ms);
+    if (ss.day.valid && ss.day.r.bucket_ms != day) writeBucket(im.upsert_daily, ss.db_id, ss.day);
+    accumulate(ss.day, sample.signal, day, sample.ts_ms, *v);
+  }
+  im.newest_sample_ms = std::max(im.newest_sample_ms, sample.ts_ms);
+
+  if (ss.has_last && sample.ts_ms - ss.last_ts < info.heartbeat_s * 1000LL &&
+      unchanged(info, ss.last_value, sample.value)) {
+    ++im.samples_reduced;
+    return false;
+  }
+  Stmt& ins = im.insert_sample;
+  ins.bind(1, ss.db_id).bind(2, sample.ts_ms);
+  if (const auto* d = std::get_if<double>(&sample.value)) {
+    ins.bind(3, *d).bindNull(4);
+  } else if (const auto* b = std::get_if<bool>(&sample.value)) {
+    ins.bind(3, static_cast<std::int64_t>(*b)).bindNull(4);
+  } else if (const auto* s = std::get_if<std::string>(&sample.value)) {
+    ins.bindNull(3).bind(4, *s);
+  } else {
+    // String arrays (the DTC list) are stored as one comma-joined text:
+    // DTC codes never contain commas.
+    std::string joined;
+    for (const auto& item : std::get<std::vector<std::string>>(sample.value)) {
+      if (!joined.empty()) joined += ',';
+      joined += item;
+    }
+    ins.bindNull(3).bind(4, joined);
+  }
+  if (ins.run() != SQLITE_DONE) return fail(StoreError::kIo, "insert sample: " + im.db.lastError());
+  ss.has_last = true;
+  ss.last_ts = sample.ts_ms;
+  ss.last_value = sample.value;
+  return true;
+}
+
+void Store::flushRollups() {
+  Impl& im = *impl_;
+  for (auto& ss : im.signals) {
+    writeBucket(im.upsert_hourly, ss.db_id, ss.hour);
+    writeBucket(im.upsert_daily, ss.db_id, ss.day);
+  }
+}
+
+void Store::loadSignalState() {
+  Impl& im = *impl_;
+  Stmt last(
+      im.db.handle(),
+      "SELECT ts, num, text FROM samples WHERE signal = ? ORDER BY ts DESC, rowid DESC LIMIT 1");
+  Stmt hour(im.db.handle(),
+            "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts FROM rollup_hourly "
+            "WHERE signal = ? ORDER BY bucket DESC LIMIT 1");
+  Stmt day(im.db.handle(),
+           "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts FROM rollup_daily "
+           "WHERE signal = ? ORDER BY bucket DESC LIMIT 1");
+  for (std::size_t i = 0; i < im.signals.size(); ++i) {
+    SignalState& ss = im.signals[i];
+    const auto id = static_cast<vehicle::SignalId>(i);
+    const auto type = vehicle::signalInfo(id).type;
+    last.bind(1, ss.db_id);
+    if (last.step() == SQLITE_ROW) {
+      ss.has_last = true;
+      ss.last_ts = last.i64(0);
+      if (type == vehicle::ValueType::kBool) {
+        ss.last_value = last.i64(1) != 0;
+      } else if (type == vehicle::ValueType::kString) {
+        ss.last_value = last.text(2);
+      } else if (type == vehicle::ValueType::kStringArray) {
+        std::vector<std::string> items;
+        std::string joined = last.text(2);
+        for (std::size_t start = 0; start < joined.size();) {
+          auto comma = joined.find(',', start);
+          if (comma == std::string::npos) comma = joined.size();
+          items.push_back(joined.substr(start, comma - start));
+          start = comma + 1;
+        }
+        ss.last_value = std::move(items);
+      } else {
+        ss.last_value = last.f64(1);
+      }
+      im.newest_sample_ms = std::max(im.newest_sample_ms, ss.last_ts);
+    }
+    last.reset();
+    hour.bind(1, ss.db_id);
+    if (hour.step() == SQLITE_ROW) ss.hour = Bucket{readRollup(hour, id), true, false};
+    hour.reset();
+    day.bind(1, ss.db_id);
+    if (day.step() == SQLITE_ROW) {
+      ss.day = Bucket{readRollup(day, id), true, false};
+      im.newest_sample_ms = std::max(im.newest_sample_ms, ss.day.r.last_ts);
+    }
+    day.reset();
+  }
+}
+
+std::vector<Rollup> Store::dailyRollups(std::int64_t day_start_ms) {
+  Impl& im = *impl_;
+  std::vector<Rollup> out;
+  Stmt s(im.db.handle(),
+         "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts FROM rollup_daily "
+         "WHERE signal = ? AND bucket = ?");
+  for (std::size_t i = 0; i < im.signals.size(); ++i) {
+    const auto id = static_cast<vehicle::SignalId>(i);
+    // Staged (uncommitted) buckets are the freshest truth for today.
+    if (im.signals[i].day.valid && im.signals[i].day.r.bucket_ms == day_start_ms) {
+      out.push_back(im.signals[i].day.r);
+      continue;
+    }
+    s.bind(1, im.signals[i].db_id).bind(2, day_start_ms);
+    if (s.step() == SQLITE_ROW) out.push_back(readRollup(s, id));
+    s.reset();
+  }
+  return out;
+}
+
+std::vector<LastValue> Store::lastValues() {
+  std::vector<LastValue> out;
+  for (std::size_t i = 0; i < impl_->signals.size(); ++i) {
+    const SignalState& ss = impl_->signals[i];
+    if (!ss.has_last && !ss.day.valid) continue;
+    LastValue lv;
+    lv.signal = static_cast<vehicle::SignalId>(i);
+    // The day roll-up has seen every accepted sample, reduced or not.
+    if (ss.day.valid) {
+      lv.ts_ms = ss.day.r.last_ts;
+      lv.number = ss.day.r.last;
+    } else {
+      lv.ts_ms = ss.last_ts;
+      if (const auto* d = std::get_if<double>(&ss.last_value)) lv.number = *d;
+    }
+    out.push_back(lv);
+  }
+  return out;
+}
+
+std::optional<std::int64_t> Store::newestSampleMs() {
+  if (impl_->newest_sample_ms < 0) return std::nullopt;
+  return impl_->newest_sample_ms;
+}
+
+}  // namespace crm::store

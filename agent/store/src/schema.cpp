@@ -1,0 +1,67 @@
+// Schema versions. Stable: every statement here describes files already on
+// cars. Never edit a migration; append a new one.
+#include <array>
+#include <string>
+
+#include "impl.h"
+
+namespace crm::store {
+namespace {
+
+constexpr std::array<const char*, 1> kMigrations{
+    // v1: the foundation.
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE signals(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+CREATE TABLE samples(signal INTEGER NOT NULL, ts INTEGER NOT NULL, num REAL, text TEXT);
+CREATE INDEX samples_by_signal_ts ON samples(signal, ts);
+CREATE TABLE rollup_hourly(signal INTEGER NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
+  min REAL, max REAL, sum REAL, first REAL, last REAL, first_ts INTEGER, last_ts INTEGER,
+  PRIMARY KEY(signal, bucket)) WITHOUT ROWID;
+CREATE TABLE rollup_daily(signal INTEGER NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
+  min REAL, max REAL, sum REAL, first REAL, last REAL, first_ts INTEGER, last_ts INTEGER,
+  PRIMARY KEY(signal, bucket)) WITHOUT ROWID;
+CREATE TABLE outbox(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
+  priority INTEGER NOT NULL, retain INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+  payload TEXT NOT NULL);
+CREATE INDEX outbox_by_priority ON outbox(priority, seq);
+CREATE TABLE charging_sessions(id INTEGER PRIMARY KEY, start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL, start_soc REAL, end_soc REAL, energy_kwh REAL, peak_kw REAL,
+  average_kw REAL, dc INTEGER, pack_temp_max_c REAL, interrupted INTEGER, inferred INTEGER);
+CREATE TABLE trips(id INTEGER PRIMARY KEY, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+  distance_km REAL, energy_kwh REAL, ambient_c REAL);
+CREATE TABLE faults(code TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+  active INTEGER NOT NULL, PRIMARY KEY(code, first_seen)) WITHOUT ROWID;
+CREATE TABLE commands_seen(id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+};
+
+}  // namespace
+
+std::string migrate(Db& db) {
+  auto version = db.queryInt("PRAGMA user_version");
+  if (!version) return "cannot read user_version: " + db.lastError();
+  if (*version > static_cast<std::int64_t>(kMigrations.size())) {
+    return "schema version " + std::to_string(*version) + " is newer than this agent";
+  }
+  if (*version == 0) {
+    // Incremental vacuum lets retention give flash back; it must be chosen
+    // before the first table exists.
+    db.exec("PRAGMA auto_vacuum = INCREMENTAL");
+  }
+  for (auto v = *version; v < static_cast<std::int64_t>(kMigrations.size()); ++v) {
+    std::string sql = "BEGIN IMMEDIATE;";
+    sql += kMigrations[v];
+    sql += "PRAGMA user_version = " + std::to_string(v + 1) + ";";
+    sql += "PRAGMA application_id = " + std::to_string(kApplicationId) + ";";
+    sql += "COMMIT;";
+    if (db.exec(sql) != SQLITE_OK) {
+      std::string err = db.lastError();
+      db.exec("ROLLBACK");
+      return "migration to v" + std::to_string(v + 1) + " failed: " + err;
+    }
+  }
+  return {};
+}
+
+}  // namespace crm::store

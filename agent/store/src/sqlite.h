@@ -1,0 +1,66 @@
+// Thin RAII over the SQLite C API: a connection and prepared statements.
+// Private to the store. Threading: one thread per connection.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace crm::store {
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, std::string_view sql);  // sets ok() false on a prepare error
+  ~Stmt();
+  Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool ok() const { return s_ != nullptr; }
+  Stmt& bind(int i, std::int64_t v);
+  Stmt& bind(int i, double v);
+  Stmt& bind(int i, std::string_view v);
+  Stmt& bindNull(int i);
+  // Returns SQLITE_ROW, SQLITE_DONE or an error code.
+  int step();
+  // Steps to completion and resets; returns SQLITE_DONE or an error code.
+  int run();
+  void reset();
+  std::int64_t i64(int col) const { return sqlite3_column_int64(s_, col); }
+  double f64(int col) const { return sqlite3_column_double(s_, col); }
+  bool isNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  std::string text(int col) const;
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+class Db {
+ public:
+  Db() = default;
+  ~Db();
+  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db& operator=(Db&&) = delete;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Opens (creating) the file; returns the SQLite error code.
+  int open(const std::string& path);
+  void close();
+  sqlite3* handle() const { return db_; }
+  // Runs statements without results; returns the SQLite error code.
+  int exec(std::string_view sql);
+  // First column of the first row as an integer, or nullopt on error/no row.
+  std::optional<std::int64_t> queryInt(std::string_view sql);
+  std::string lastError() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace crm::store

@@ -1,0 +1,197 @@
+#include <chrono>
+#include <filesystem>
+#include <system_error>
+
+#include "crm/common/log.h"
+#include "impl.h"
+
+namespace crm::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Why a file cannot be used as our database, or empty when it can.
+std::string whyUnusable(Db& db) {
+  auto app = db.queryInt("PRAGMA application_id");
+  if (!app) return "not a database (" + db.lastError() + ")";
+  auto tables = db.queryInt("SELECT count(*) FROM sqlite_schema");
+  if (!tables) return "unreadable schema (" + db.lastError() + ")";
+  if (*app != kApplicationId && *tables > 0) return "a database of another application";
+  Stmt check(db.handle(), "PRAGMA quick_check(1)");
+  if (!check.ok() || check.step() != SQLITE_ROW) return "integrity check failed to run";
+  if (check.text(0) != "ok") return "integrity check failed";
+  return {};
+}
+
+std::string moveAside(const std::string& path) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const std::string aside = path + ".corrupt-" + std::to_string(now);
+  std::error_code ec;
+  fs::rename(path, aside, ec);
+  fs::rename(path + "-wal", aside + "-wal", ec);
+  fs::remove(path + "-shm", ec);
+  return aside;
+}
+
+}  // namespace
+
+Priority priorityFor(std::string_view kind) {
+  if (kind == "telemetry/daily") return Priority::kLow;
+  if (kind == "health-report" || kind == "telemetry/charge-session") return Priority::kMedium;
+  return Priority::kHigh;  // cmd-result, prompts, service-request, faults, status
+}
+
+Store::Store(StoreOptions options)
+    : options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
+
+Store::~Store() {
+  if (impl_ && impl_->db.handle() != nullptr) {
+    if (in_txn_) (void)commit();
+    impl_->db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+}
+
+Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& options) {
+  std::unique_ptr<Store> store(new Store(options));
+  Impl& im = *store->impl_;
+  std::error_code ec;
+  const auto dir = fs::path(options.path).parent_path();
+  if (!dir.empty()) fs::create_directories(dir, ec);
+
+  if (im.db.open(options.path) != SQLITE_OK) {
+    return fail(StoreError::kCannotOpen, options.path + ": " + im.db.lastError());
+  }
+  if (auto why = whyUnusable(im.db); !why.empty()) {
+    im.db.close();
+    store->recovered_from_ = moveAside(options.path);
+    log::error("store: {} is {}; moved aside to {}, starting a fresh cache", options.path, why,
+               store->recovered_from_);
+    if (im.db.open(options.path) != SQLITE_OK) {
+      return fail(StoreError::kCannotOpen, options.path + ": " + im.db.lastError());
+    }
+  }
+  sqlite3_busy_timeout(im.db.handle(), 2000);
+  // WAL: readers (crm-agentctl, tests) never block the writer, and a crash
+  // never leaves a half-written transaction visible.
+  im.db.exec("PRAGMA journal_mode = WAL");
+  im.db.exec(options.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  // Keep the WAL from growing past 4 MiB after checkpoints: it counts against flash.
+  im.db.exec("PRAGMA journal_size_limit = 4194304");
+  if (auto err = migrate(im.db); !err.empty()) {
+    return fail(StoreError::kCannotOpen, options.path + ": " + err);
+  }
+
+  // Map catalogue ids to stable stored ids.
+  const auto catalogue = vehicle::signalCatalogue();
+  im.signals.resize(catalogue.size());
+  {
+    Stmt ins(im.db.handle(), "INSERT OR IGNORE INTO signals(path) VALUES(?)");
+    Stmt get(im.db.handle(), "SELECT id FROM signals WHERE path = ?");
+    for (const auto& s : catalogue) {
+      ins.bind(1, s.path).run();
+      get.bind(1, s.path);
+      if (get.step() == SQLITE_ROW) im.signals[s.id].db_id = get.i64(0);
+      get.reset();
+    }
+  }
+  im.insert_sample =
+      Stmt(im.db.handle(), "INSERT INTO samples(signal, ts, num, text) VALUES(?,?,?,?)");
+  const char* upsert =
+      "(signal,bucket,n,min,max,sum,first,last,first_ts,last_ts) VALUES(?,?,?,?,?,?,?,?,?,?)";
+  im.upsert_hourly =
+      Stmt(im.db.handle(), std::string("INSERT OR REPLACE INTO rollup_hourly") + upsert);
+  im.upsert_daily =
+      Stmt(im.db.handle(), std::string("INSERT OR REPLACE INTO rollup_daily") + upsert);
+  im.insert_outbox = Stmt(im.db.handle(),
+                          "INSERT INTO outbox(seq,id,kind,priority,retain,created_ms,payload) "
+                          "VALUES(?,?,?,?,?,?,?)");
+  im.delete_outbox = Stmt(im.db.handle(), "DELETE FROM outbox WHERE seq = ?");
+  im.set_meta = Stmt(im.db.handle(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+  if (!im.insert_sample.ok() || !im.upsert_hourly.ok() || !im.upsert_daily.ok() ||
+      !im.insert_outbox.ok() || !im.delete_outbox.ok() || !im.set_meta.ok()) {
+    return fail(StoreError::kCannotOpen, options.path + ": prepare failed: " + im.db.lastError());
+  }
+
+  if (auto seq = store->meta("next_seq")) im.next_seq = std::stoll(*seq);
+  // Belt and braces: never reuse a seq still in the outbox, whatever meta says.
+  if (auto max = im.db.queryInt("SELECT max(seq) FROM outbox"); max && *max >= im.next_seq) {
+    im.next_seq = *max + 1;
+  }
+  im.committed_next_seq = im.next_seq;
+  store->loadSignalState();
+  return store;
+}
+
+Status<StoreError> Store::begin() {
+  if (in_txn_) return {};
+  if (impl_->db.exec("BEGIN IMMEDIATE") != SQLITE_OK) {
+    return fail(StoreError::kIo, "begin: " + impl_->db.lastError());
+  }
+  in_txn_ = true;
+  return {};
+}
+
+Status<StoreError> Store::commit() {
+  if (!in_txn_) return {};
+  Impl& im = *impl_;
+  flushRollups();
+  im.set_meta.bind(1, std::string_view("next_seq")).bind(2, std::to_string(im.next_seq)).run();
+  if (im.db.exec("COMMIT") != SQLITE_OK) {
+    std::string err = im.db.lastError();
+    im.db.exec("ROLLBACK");
+    in_txn_ = false;
+    return fail(StoreError::kIo, "commit: " + err);
+  }
+  in_txn_ = false;
+  im.committed_next_seq = im.next_seq;
+  enforceRetention();
+  return {};
+}
+
+std::optional<std::string> Store::meta(std::string_view key) {
+  Stmt s(impl_->db.handle(), "SELECT value FROM meta WHERE key = ?");
+  s.bind(1, key);
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  return s.text(0);
+}
+
+void Store::setMeta(std::string_view key, std::string_view value) {
+  if (!begin()) return;
+  impl_->set_meta.bind(1, key).bind(2, value).run();
+}
+
+std::int64_t Store::dayStart(std::int64_t ts_ms) const {
+  constexpr std::int64_t kDay = 86'400'000;
+  const std::int64_t offset = static_cast<std::int64_t>(options_.utc_offset_minutes) * 60'000;
+  const std::int64_t local = ts_ms + offset;
+  const std::int64_t day = local >= 0 ? local / kDay : (local - kDay + 1) / kDay;
+  return day * kDay - offset;
+}
+
+StorageStats Store::stats() {
+  Db& db = impl_->db;
+  StorageStats s;
+  const auto pages = db.queryInt("PRAGMA page_count").value_or(0);
+  const auto page_size = db.queryInt("PRAGMA page_size").value_or(4096);
+  std::error_code ec;
+  const auto wal = fs::file_size(options_.path + "-wal", ec);
+  s.file_bytes = pages * page_size + (ec ? 0 : static_cast<std::int64_t>(wal));
+  s.quota_bytes = options_.quota_bytes;
+  s.samples = db.queryInt("SELECT count(*) FROM samples").value_or(0);
+  s.samples_reduced = impl_->samples_reduced;
+  Stmt range(db.handle(), "SELECT min(ts), max(ts) FROM samples");
+  if (range.step() == SQLITE_ROW && !range.isNull(0)) {
+    s.oldest_sample_ms = range.i64(0);
+    s.newest_sample_ms = range.i64(1);
+  }
+  s.hourly_rollups = db.queryInt("SELECT count(*) FROM rollup_hourly").value_or(0);
+  s.daily_rollups = db.queryInt("SELECT count(*) FROM rollup_daily").value_or(0);
+  s.outbox_pending = db.queryInt("SELECT count(*) FROM outbox").value_or(0);
+  s.outbox_dropped = std::stoll(meta("outbox_dropped").value_or("0"));
+  s.next_seq = impl_->next_seq;
+  return s;
+}
+
+}  // namespace crm::store

@@ -1,0 +1,61 @@
+// Publishes the outbox to the dealer's MQTT broker.
+//
+// - Connects through Paho's async client; Paho's callbacks arrive on Paho's
+//   own threads and only post copies onto the event loop: all state lives on
+//   the loop, nothing here blocks it.
+// - Status: "online" (retained) at every connect; "offline" as the last will
+//   and at a clean stop. Both carry the envelope and a durable seq.
+// - Outbox messages go out at QoS 1 in seq order, at most max_inflight at a
+//   time; one is removed from the outbox only when the broker acknowledges it
+//   (PUBACK). After a reconnect everything unacknowledged is sent again with
+//   the same id, so the CRM sees duplicates only as re-sends.
+// - Broker down: the agent keeps collecting; reconnects with capped
+//   exponential backoff and jitter.
+//
+// Threading: every public method must be called on the io_context's thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "crm/config/config.h"
+#include "crm/store/store.h"
+
+namespace crm::sync {
+
+struct PublisherStats {
+  bool connected = false;
+  std::uint64_t connects = 0;
+  std::uint64_t connect_failures = 0;
+  std::uint64_t published = 0;  // PUBACKs received for outbox messages
+  std::uint64_t in_flight = 0;
+};
+
+class Publisher {
+ public:
+  // `io` and `store` must outlive the Publisher.
+  Publisher(boost::asio::io_context& io, store::Store& store, config::MqttConfig config,
+            std::string vin);
+  ~Publisher();
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+
+  // Starts connecting; returns at once.
+  void start();
+  // Tells the publisher that new messages were committed to the outbox.
+  void kick();
+  // Publishes "offline" (retained), waits for it up to `timeout`, disconnects,
+  // then calls `done` on the loop. Safe when never connected.
+  void stop(std::chrono::milliseconds timeout, std::function<void()> done);
+
+  PublisherStats stats() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace crm::sync

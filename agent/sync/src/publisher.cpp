@@ -1,0 +1,288 @@
+#include "crm/sync/publisher.h"
+
+#include <mqtt/async_client.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+#include "crm/common/log.h"
+#include "crm/sync/backoff.h"
+
+namespace crm::sync {
+namespace {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Forwards a Paho action result to a function; lives as long as the Impl.
+class Listener final : public mqtt::iaction_listener {
+ public:
+  std::function<void(const mqtt::token&, bool)> fn;
+  void on_success(const mqtt::token& tok) override { fn(tok, true); }
+  void on_failure(const mqtt::token& tok) override { fn(tok, false); }
+};
+
+}  // namespace
+
+struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public mqtt::callback {
+  enum class State { kIdle, kConnecting, kConnected, kStopping, kStopped };
+
+  Impl(asio::io_context& io_, store::Store& store_, config::MqttConfig cfg_, std::string vin_)
+      : io(io_),
+        store(store_),
+        cfg(std::move(cfg_)),
+        vin(std::move(vin_)),
+        root(cfg.prefix + "/" + vin),
+        retry(io_),
+        stop_timer(io_),
+        rng(std::random_device{}()) {}
+
+  asio::io_context& io;
+  store::Store& store;
+  config::MqttConfig cfg;
+  std::string vin;
+  std::string root;
+  asio::steady_timer retry;
+  asio::steady_timer stop_timer;
+  std::mt19937_64 rng;
+  State state = State::kIdle;
+  int attempt = 0;
+  std::int64_t sent_upto = 0;  // highest seq handed to Paho on this connection
+  std::set<std::int64_t> in_flight;
+  PublisherStats stats;
+  std::function<void()> on_stopped;
+  Listener connect_listener, publish_listener, status_listener, disconnect_listener;
+  // Declared last: destroyed first, so no Paho callback outlives what it uses.
+  std::unique_ptr<mqtt::async_client> client;
+
+  // Runs `fn` on the loop if the Impl still exists. Called from Paho threads.
+  void toLoop(std::function<void(Impl&)> fn) {
+    asio::post(io, [weak = weak_from_this(), fn = std::move(fn)] {
+      if (auto self = weak.lock()) fn(*self);
+    });
+  }
+
+  std::string statusBody(const char* state_name, const char* reason) {
+    return nlohmann::json{{"state", state_name}, {"reason", reason}, {"agent_version", "0.1.0"}}
+        .dump();
+  }
+
+  void init() {
+    client = std::make_unique<mqtt::async_client>(cfg.broker, cfg.client_id);
+    client->set_callback(*this);
+    connect_listener.fn = [this](const mqtt::token&, bool ok) {
+      toLoop([ok](Impl& self) { ok ? self.onConnected() : self.onConnectFailed(); });
+    };
+    publish_listener.fn = [this](const mqtt::token& tok, bool ok) {
+      const auto seq =
+          static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(tok.get_user_context()));
+      toLoop([ok, seq](Impl& self) { self.onPublished(seq, ok); });
+    };
+    status_listener.fn = [](const mqtt::token&, bool) {};
+    disconnect_listener.fn = [this](const mqtt::token&, bool) {
+      toLoop([](Impl& self) { self.finishStop(); });
+    };
+  }
+
+  void connect() {
+    if (state == State::kStopping || state == State::kStopped) return;
+    state = State::kConnecting;
+    // The will is what the broker publishes if the car vanishes; it needs its
+    // own durable seq, so commit the envelope before handing it to Paho.
+    auto will = store.envelope("status", vin, nowMs(), statusBody("offline", "unexpected"));
+    if (!will || !store.commit()) {
+      log::error("mqtt: cannot prepare last will; retrying");
+      scheduleRetry();
+      return;
+    }
+    auto builder = mqtt::connect_options_builder()
+                       .clean_session(true)
+                       .keep_alive_interval(std::chrono::seconds(cfg.keepalive_s))
+                       .connect_timeout(std::chrono::seconds(10))
+                       .max_inflight(cfg.max_inflight)
+                       .automatic_reconnect(false)
+                       .will(mqtt::message(root + "/status", will->payload, 1, true));
+    if (!cfg.tls.ca_file.empty()) {
+      auto ssl =
+          mqtt::ssl_options_builder().trust_store(cfg.tls.ca_file).enable_server_cert_auth(true);
+      if (!cfg.tls.cert_file.empty()) ssl.key_store(cfg.tls.cert_file);
+      if (!cfg.tls.key_file.empty()) ssl.private_key(cfg.tls.key_file);
+      builder.ssl(ssl.finalize());
+    }
+    try {
+      client->connect(builder.finalize(), nullptr, connect_listener);
+    } catch (const mqtt::exception& e) {
+      log::warn("mqtt: connect to {} failed at once: {}", cfg.broker, e.what());
+      onConnectFailed();
+    }
+  }
+
+  void scheduleRetry() {
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const auto delay = backoffDelay(attempt++, milliseconds(cfg.reconnect_min_ms),
+                                    milliseconds(cfg.reconnect_max_ms), unit(rng));
+    log::info("mqtt: reconnecting in {} ms (attempt {})", delay.count(), attempt);
+    retry.expires_after(delay);
+    retry.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (!ec && self) self->connect();
+    });
+  }
+
+  void onConnectFailed() {
+    ++stats.connect_failures;
+    if (state != State::kConnecting) return;
+    state = State::kIdle;
+    scheduleRetry();
+  }
+
+  void onConnected() {
+    if (state != State::kConnecting) return;
+    state = State::kConnected;
+    attempt = 0;
+    ++stats.connects;
+    stats.connected = true;
+    sent_upto = 0;
+    in_flight.clear();
+    log::info("mqtt: connected to {}", cfg.broker);
+    publishStatus("online", "connected");
+    pump();
+  }
+
+  void onLost() {
+    if (state != State::kConnected) return;
+    state = State::kIdle;
+    stats.connected = false;
+    in_flight.clear();
+    log::warn("mqtt: connection lost; outbox keeps filling");
+    scheduleRetry();
+  }
+
+  void publishStatus(const char* state_name, const char* reason) {
+    auto env = store.envelope("status", vin, nowMs(), statusBody(state_name, reason));
+    if (!env || !store.commit()) return;
+    try {
+      client->publish(mqtt::make_message(root + "/status", env->payload, 1, true), nullptr,
+                      status_listener);
+    } catch (const mqtt::exception& e) {
+      log::warn("mqtt: status publish failed: {}", e.what());
+    }
+  }
+
+  void pump() {
+    while (state == State::kConnected &&
+           in_flight.size() < static_cast<std::size_t>(cfg.max_inflight)) {
+      auto batch = store.pendingOutbox(sent_upto, cfg.max_inflight - in_flight.size());
+      if (batch.empty()) return;
+      for (auto& m : batch) {
+        auto msg = mqtt::make_message(root + "/" + m.kind, std::move(m.payload), 1, m.retain);
+        try {
+          client->publish(msg, reinterpret_cast<void*>(static_cast<std::intptr_t>(m.seq)),
+                          publish_listener);
+        } catch (const mqtt::exception& e) {
+          // The connection is going away; connection_lost will follow.
+          log::warn("mqtt: publish failed: {}", e.what());
+          return;
+        }
+        sent_upto = m.seq;
+        in_flight.insert(m.seq);
+      }
+    }
+    stats.in_flight = in_flight.size();
+  }
+
+  void onPublished(std::int64_t seq, bool ok) {
+    if (ok) {
+      store.ackOutbox(seq);
+      ++stats.published;
+    }
+    in_flight.erase(seq);
+    stats.in_flight = in_flight.size();
+    if (!ok && state == State::kConnected) {
+      // Not acknowledged: send it again from this seq on, in order.
+      sent_upto = std::min(sent_upto, seq - 1);
+    }
+    if (state == State::kStopping && in_flight.empty()) disconnect();
+    pump();
+  }
+
+  void stop(milliseconds timeout, std::function<void()> done) {
+    on_stopped = std::move(done);
+    retry.cancel();
+    const bool was_connected = state == State::kConnected;
+    state = State::kStopping;
+    stop_timer.expires_after(timeout);
+    stop_timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (!ec && self) self->finishStop();
+    });
+    if (!was_connected) {
+      finishStop();
+      return;
+    }
+    publishStatus("offline", "stopped");
+    if (in_flight.empty()) disconnect();
+  }
+
+  void disconnect() {
+    try {
+      client->disconnect(cfg.keepalive_s * 1000, nullptr, disconnect_listener);
+    } catch (const mqtt::exception&) {
+      finishStop();
+    }
+  }
+
+  void finishStop() {
+    if (state == State::kStopped) return;
+    state = State::kStopped;
+    stats.connected = false;
+    stop_timer.cancel();
+    if (on_stopped) asio::post(io, std::move(on_stopped));
+  }
+
+  // mqtt::callback, on Paho's thread.
+  void connection_lost(const std::string&) override {
+    toLoop([](Impl& self) { self.onLost(); });
+  }
+};
+
+Publisher::Publisher(asio::io_context& io, store::Store& store, config::MqttConfig config,
+                     std::string vin)
+    : impl_(std::make_shared<Impl>(io, store, std::move(config), std::move(vin))) {
+  impl_->init();
+}
+
+Publisher::~Publisher() {
+  try {
+    if (impl_->client && impl_->client->is_connected()) impl_->client->disconnect()->wait_for(2000);
+  } catch (const mqtt::exception&) {
+    // Shutting down: nothing left to tell anyone.
+  }
+}
+
+void Publisher::start() {
+  impl_->connect();
+}
+
+void Publisher::kick() {
+  impl_->pump();
+}
+
+void Publisher::stop(std::chrono::milliseconds timeout, std::function<void()> done) {
+  impl_->stop(timeout, std::move(done));
+}
+
+PublisherStats Publisher::stats() const {
+  return impl_->stats;
+}
+
+}  // namespace crm::sync

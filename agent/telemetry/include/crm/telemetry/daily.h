@@ -1,0 +1,20 @@
+// The telemetry/daily message body (contracts.md §5.1): one per local day
+// with data: distance, energy, SOC range, charging, SOH sample. Built from the
+// store's daily roll-ups, so it costs a few indexed reads, never a scan.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "crm/store/store.h"
+
+namespace crm::telemetry {
+
+// Returns the JSON body for the local day starting at day_start_ms, or an
+// empty string when the store holds no samples for that day.
+// Keys (stable, schema crm.v1.telemetry.daily): date, distance_km,
+// charged_kwh, consumed_kwh, soc_min, soc_max, charging_hours, soh_bms_percent,
+// lv_battery_min_v, ambient_min_c, ambient_max_c, samples. Missing data: null.
+std::string dailyBody(store::Store& store, std::int64_t day_start_ms);
+
+}  // namespace crm::telemetry

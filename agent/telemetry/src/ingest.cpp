@@ -1,0 +1,85 @@
+#include "crm/telemetry/ingest.h"
+
+#include "crm/common/log.h"
+#include "crm/telemetry/daily.h"
+
+namespace crm::telemetry {
+namespace {
+// Stable: a key in the store's meta table.
+constexpr char kClosedKey[] = "telemetry.daily.closed_through";
+}  // namespace
+
+Ingest::Ingest(store::Store& store, const config::Config& config, VinFrom vin_from)
+    : store_(store), vehicle_(config.vehicle), vin_from_(vin_from) {
+  for (const auto& lv : store_.lastValues()) validator_.prime(lv.signal, lv.ts_ms, lv.number);
+  if (auto newest = store_.newestSampleMs()) current_day_ = store_.dayStart(*newest);
+  if (auto closed = store_.meta(kClosedKey)) closed_through_ = std::stoll(*closed);
+}
+
+bool Ingest::feed(const vehicle::Record& record) {
+  if (const auto* s = std::get_if<vehicle::Sample>(&record)) {
+    if (auto bad = validator_.check(*s)) {
+      counters_.rejected.add(bad->kind);
+      if (on_reject_) on_reject_(*bad);
+      return true;
+    }
+    const std::int64_t day = store_.dayStart(s->ts_ms);
+    if (current_day_ >= 0 && day > current_day_) {
+      if (!closeDay(current_day_)) return false;
+    }
+    if (day > current_day_) current_day_ = day;
+    auto kept = store_.addSample(*s);
+    if (!kept) {
+      log::error("ingest: {}", kept.error().message);
+      return false;
+    }
+    ++counters_.accepted;
+    if (*kept) ++counters_.stored;
+    return true;
+  }
+  if (const auto* r = std::get_if<vehicle::Rejected>(&record)) {
+    counters_.rejected.add(r->kind);
+    if (on_reject_) on_reject_(*r);
+    return true;
+  }
+  if (const auto* f = std::get_if<vehicle::VehicleFacts>(&record)) {
+    if (f->vin && vin_from_ == VinFrom::kSource) vehicle_.vin = *f->vin;
+    if (f->model) vehicle_.model = *f->model;
+    if (f->nominal_capacity_kwh) vehicle_.nominal_capacity_kwh = *f->nominal_capacity_kwh;
+    if (f->chemistry) vehicle_.chemistry = *f->chemistry;
+    if (f->delivered) vehicle_.delivered = *f->delivered;
+    if (f->tyre_placard_kpa) vehicle_.tyre_placard_kpa = *f->tyre_placard_kpa;
+    return true;
+  }
+  // Commands from a recording: the command handlers arrive with the
+  // engagement work; until then they are counted, not acted on.
+  ++counters_.commands;
+  return true;
+}
+
+bool Ingest::finish() {
+  if (current_day_ < 0) return true;
+  return closeDay(current_day_);
+}
+
+bool Ingest::closeDay(std::int64_t day_start_ms) {
+  // A day is reported once, even when a replay with --state-dir or a restart
+  // sees it end again.
+  if (day_start_ms <= closed_through_) return true;
+  const std::string body = dailyBody(store_, day_start_ms);
+  if (body.empty()) return true;
+  // The message is stamped with the end of the day it describes, so that a
+  // replay produces the same outbox whenever it runs.
+  auto msg = store_.enqueue("telemetry/daily", vehicle_.vin, day_start_ms + 86'400'000 - 1, body);
+  if (!msg) {
+    log::error("ingest: {}", msg.error().message);
+    return false;
+  }
+  // Same transaction as the message: both or neither survive a crash.
+  store_.setMeta(kClosedKey, std::to_string(day_start_ms));
+  closed_through_ = day_start_ms;
+  ++counters_.daily_messages;
+  return true;
+}
+
+}  // namespace crm::telemetry

@@ -1,0 +1,126 @@
+// The crm-agent daemon as a process: configuration errors, a simulated car
+// publishing to a real mosquitto, clean stops.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "crm/testing/broker.h"
+#include "process.h"
+
+namespace crm::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+constexpr char kVin[] = "LRW3E7EK5NC000007";
+
+std::string agentConfig(const TempDir& dir, const std::string& broker_uri, double days,
+                        double acceleration) {
+  json c = {
+      {"vehicle", {{"vin", kVin}, {"utc_offset_minutes", 0}}},
+      {"source",
+       {{"kind", "simulator"},
+        {"acceleration", acceleration},
+        {"simulator", {{"seed", 11}, {"profile", "private"}, {"days", days}}}}},
+      {"storage", {{"path", dir.file("cache.db")}, {"commit_interval_ms", 100}}},
+      {"mqtt", {{"broker", broker_uri}, {"reconnect_min_ms", 100}, {"reconnect_max_ms", 500}}},
+      {"log", {{"level", "info"}}}};
+  writeFile(dir.file("agent.json"), c.dump(2));
+  return dir.file("agent.json");
+}
+
+std::vector<json> payloadsOn(const Collector& c, const std::string& suffix) {
+  std::vector<json> out;
+  for (const auto& m : c.messages()) {
+    if (m.topic == std::string("crm/v1/vehicles/") + kVin + "/" + suffix)
+      out.push_back(json::parse(m.payload));
+  }
+  return out;
+}
+
+TEST(Agent, UnknownConfigKeyEndsStartUpWithExitCode2NamingTheKey) {
+  TempDir dir;
+  writeFile(dir.file("agent.json"), R"({"storage": {"quota_mb": 64}})");
+  auto e = run(agentCommand({"--config", dir.file("agent.json")}), dir.path());
+  EXPECT_EQ(e.code, 2);
+  EXPECT_NE(e.err.find("storage.quota_mb: unknown key"), std::string::npos) << e.err;
+}
+
+TEST(Agent, MissingConfigFileIsExitCode2) {
+  TempDir dir;
+  auto e = run(agentCommand({"--config", dir.file("none.json")}), dir.path());
+  EXPECT_EQ(e.code, 2);
+  EXPECT_NE(e.err.find("none.json"), std::string::npos);
+}
+
+TEST(Agent, SimulatedCarPublishesDailyTelemetryThenStopsOffline) {
+  if (mosquittoPath().empty()) GTEST_SKIP() << "mosquitto not installed";
+  TempDir dir;
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Collector collector(broker.uri(), "crm/v1/vehicles/#");
+  ASSERT_TRUE(collector.connected());
+  const auto cfg = agentConfig(dir, broker.uri(), 4, 86400.0 * 4);  // ~1 s of wall time
+
+  auto e = run(agentCommand({"--config", cfg, "--until-source-ends"}), dir.path(),
+               std::chrono::seconds(120));
+  ASSERT_EQ(e.code, 0) << e.err;
+
+  // Three whole days ended while the source ran (the fourth is still open).
+  ASSERT_TRUE(collector.waitFor([](const auto& m) { return m.size() >= 5; }, milliseconds(5000)));
+  auto daily = payloadsOn(collector, "telemetry/daily");
+  ASSERT_GE(daily.size(), 3U) << e.err;
+  for (const auto& d : daily) {
+    EXPECT_EQ(d["vin"], kVin);
+    EXPECT_TRUE(d["body"]["distance_km"].is_number());
+  }
+  auto status = payloadsOn(collector, "status");
+  ASSERT_GE(status.size(), 2U);
+  EXPECT_EQ(status.front()["body"]["state"], "online");
+  EXPECT_EQ(status.back()["body"]["state"], "offline");
+  EXPECT_EQ(status.back()["body"]["reason"], "stopped");
+}
+
+TEST(Agent, SigtermStopsCleanlyAndKeepsWhatWasCommitted) {
+  if (mosquittoPath().empty()) GTEST_SKIP() << "mosquitto not installed";
+  TempDir dir;
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Collector collector(broker.uri(), std::string("crm/v1/vehicles/") + kVin + "/status");
+  const auto cfg = agentConfig(dir, broker.uri(), 0, 3600);  // endless car, an hour a second
+
+  Process agent(agentCommand({"--config", cfg}), dir.path());
+  ASSERT_TRUE(collector.waitFor([](const auto& m) { return !m.empty(); }, milliseconds(10000)));
+  std::this_thread::sleep_for(milliseconds(500));
+  agent.signal(SIGTERM);
+  auto e = agent.wait(milliseconds(15000));
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->code, 0) << e->err;
+  EXPECT_NE(e->err.find("stopping (SIGTERM)"), std::string::npos);
+  ASSERT_TRUE(collector.waitFor(
+      [](const auto& m) { return json::parse(m.back().payload)["body"]["state"] == "offline"; },
+      milliseconds(3000)));
+}
+
+TEST(Agent, CorruptCacheIsMovedAsideAndTheAgentRuns) {
+  TempDir dir;
+  writeFile(dir.file("cache.db"), std::string(10000, '\x7f'));
+  json c = {{"source", {{"acceleration", 86400.0}, {"simulator", {{"days", 1}}}}},
+            {"storage", {{"path", dir.file("cache.db")}}},
+            {"mqtt", {{"enabled", false}}}};
+  writeFile(dir.file("agent.json"), c.dump());
+  auto e =
+      run(agentCommand({"--config", dir.file("agent.json"), "--until-source-ends"}), dir.path());
+  EXPECT_EQ(e.code, 0) << e.err;
+  EXPECT_NE(e.err.find("moved aside"), std::string::npos) << e.err;
+  bool aside = false;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+    aside |= f.path().filename().string().rfind("cache.db.corrupt-", 0) == 0;
+  }
+  EXPECT_TRUE(aside);
+}
+
+}  // namespace
+}  // namespace crm::testing

@@ -1,0 +1,172 @@
+// The publisher against a real mosquitto: order, envelope, acknowledgement,
+// broker outages.
+#include "crm/sync/publisher.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "crm/testing/broker.h"
+
+namespace crm::sync {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+constexpr char kVin[] = "LRW3E7EK5NC000001";
+
+class PublisherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (testing::mosquittoPath().empty()) GTEST_SKIP() << "mosquitto not installed";
+    store::StoreOptions o;
+    o.path = dir_.file("c.db");
+    o.full_sync = false;
+    auto s = store::Store::open(o);
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(s).value();
+    cfg_.broker = broker_.uri();
+    cfg_.client_id = "agent-under-test";
+    cfg_.reconnect_min_ms = 100;
+    cfg_.reconnect_max_ms = 400;
+    cfg_.max_inflight = 5;
+  }
+
+  void enqueue(int n) {
+    for (int i = 0; i < n; ++i) {
+      ++next_;
+      ASSERT_TRUE(
+          store_->enqueue("telemetry/daily", kVin, next_, "{\"n\":" + std::to_string(next_) + "}")
+              .ok());
+    }
+    ASSERT_TRUE(store_->commit().ok());
+  }
+
+  // Runs the loop, committing acks, until `done()` or the timeout.
+  void runUntil(const std::function<bool()>& done, milliseconds timeout) {
+    boost::asio::steady_timer tick(io_);
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    std::function<void()> poll = [&] {
+      (void)store_->commit();
+      if (done() || std::chrono::steady_clock::now() > end) {
+        io_.stop();
+        return;
+      }
+      tick.expires_after(milliseconds(20));
+      tick.async_wait([&](auto) { poll(); });
+    };
+    poll();
+    io_.restart();
+    io_.run();
+  }
+
+  std::vector<json> telemetry(const testing::Collector& c) {
+    std::vector<json> out;
+    for (const auto& m : c.messages()) {
+      if (m.topic == std::string("crm/v1/vehicles/") + kVin + "/telemetry/daily") {
+        out.push_back(json::parse(m.payload));
+      }
+    }
+    return out;
+  }
+
+  testing::TempDir dir_;
+  testing::Broker broker_;
+  boost::asio::io_context io_;
+  std::unique_ptr<store::Store> store_;
+  config::MqttConfig cfg_;
+  int next_ = 0;
+};
+
+TEST_F(PublisherTest, MessagesArriveInOrderWithTheEnvelopeAndLeaveTheOutbox) {
+  ASSERT_TRUE(broker_.start());
+  testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");
+  ASSERT_TRUE(collector.connected());
+  enqueue(50);
+  Publisher pub(io_, *store_, cfg_, kVin);
+  pub.start();
+  runUntil([&] { return telemetry(collector).size() >= 50 && pub.stats().published >= 50; },
+           milliseconds(15000));
+
+  auto got = telemetry(collector);
+  ASSERT_EQ(got.size(), 50U);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i]["schema"], "crm.v1.telemetry.daily");
+    EXPECT_EQ(got[i]["vin"], kVin);
+    EXPECT_EQ(got[i]["id"].get<std::string>().size(), 36U);
+    if (i > 0) {
+      EXPECT_GT(got[i]["seq"].get<std::int64_t>(), got[i - 1]["seq"].get<std::int64_t>());
+    }
+  }
+  EXPECT_TRUE(store_->pendingOutbox(0, 100).empty());
+}
+
+TEST_F(PublisherTest, StatusIsOnlineRetainedThenOfflineAtCleanStop) {
+  ASSERT_TRUE(broker_.start());
+  {
+    Publisher pub(io_, *store_, cfg_, kVin);
+    pub.start();
+    runUntil([&] { return pub.stats().connected; }, milliseconds(5000));
+    ASSERT_TRUE(pub.stats().connected);
+    bool stopped = false;
+    pub.stop(milliseconds(3000), [&] { stopped = true; });
+    runUntil([&] { return stopped; }, milliseconds(5000));
+    ASSERT_TRUE(stopped);
+  }
+  // A late subscriber gets the retained status: the last word was "offline".
+  testing::Collector late(broker_.uri(), std::string("crm/v1/vehicles/") + kVin + "/status");
+  ASSERT_TRUE(late.waitFor([](const auto& m) { return !m.empty(); }, milliseconds(3000)));
+  auto status = json::parse(late.messages().back().payload);
+  EXPECT_TRUE(late.messages().back().retained);
+  EXPECT_EQ(status["schema"], "crm.v1.status");
+  EXPECT_EQ(status["body"]["state"], "offline");
+}
+
+TEST_F(PublisherTest, BrokerDownAtStartThenUpDrainsTheBacklog) {
+  enqueue(20);
+  Publisher pub(io_, *store_, cfg_, kVin);
+  pub.start();
+  runUntil([] { return false; }, milliseconds(600));  // several failed attempts
+  EXPECT_GE(pub.stats().connect_failures, 1U);
+  EXPECT_EQ(store_->pendingOutbox(0, 100).size(), 20U);
+
+  ASSERT_TRUE(broker_.start());
+  testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");
+  runUntil([&] { return telemetry(collector).size() >= 20; }, milliseconds(10000));
+  EXPECT_EQ(telemetry(collector).size(), 20U);
+}
+
+TEST_F(PublisherTest, BrokerOutageLosesNothingAndDuplicatesAreResendsOfTheSameId) {
+  ASSERT_TRUE(broker_.start());
+  testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");
+  ASSERT_TRUE(collector.connected());
+  Publisher pub(io_, *store_, cfg_, kVin);
+  pub.start();
+  enqueue(30);
+  runUntil([&] { return telemetry(collector).size() >= 30; }, milliseconds(10000));
+
+  broker_.stop();
+  enqueue(30);  // produced while the broker is away
+  runUntil([] { return false; }, milliseconds(500));
+  ASSERT_TRUE(broker_.start());
+  runUntil(
+      [&] { return store_->pendingOutbox(0, 100).empty() && telemetry(collector).size() >= 60; },
+      milliseconds(15000));
+
+  std::map<std::int64_t, std::string> id_of_seq;
+  for (const auto& m : telemetry(collector)) {
+    auto [it, fresh] = id_of_seq.emplace(m["seq"].get<std::int64_t>(), m["id"].get<std::string>());
+    if (!fresh) {
+      EXPECT_EQ(it->second, m["id"].get<std::string>()) << "seq reused with another id";
+    }
+  }
+  EXPECT_EQ(id_of_seq.size(), 60U);  // every message arrived at least once
+  EXPECT_TRUE(store_->pendingOutbox(0, 100).empty());
+  EXPECT_GE(pub.stats().connects, 2U);
+}
+
+}  // namespace
+}  // namespace crm::sync

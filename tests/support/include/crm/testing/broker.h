@@ -1,0 +1,74 @@
+// A real mosquitto broker for integration tests, on a free loopback port,
+// with a config of its own in a temp folder. Tests are skipped (not passed)
+// when mosquitto is not installed.
+#pragma once
+
+#include <sys/types.h>
+
+#include <mqtt/async_client.h>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "crm/testing/temp_dir.h"
+
+namespace crm::testing {
+
+// Path of the mosquitto binary, or empty when it is not installed.
+std::string mosquittoPath();
+// A TCP port on 127.0.0.1 that nothing listens on right now.
+int freePort();
+
+class Broker {
+ public:
+  explicit Broker(int port = 0);  // 0: a free port
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  // Starts mosquitto and waits until it accepts connections. Returns false
+  // if it did not come up within 5 s.
+  bool start();
+  void stop();  // SIGTERM and wait
+  int port() const { return port_; }
+  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  TempDir dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+struct Received {
+  std::string topic;
+  std::string payload;
+  bool retained;
+};
+
+// Subscribes (QoS 1) to a topic filter and records every message.
+// Threading: messages arrive on Paho's thread; accessors lock.
+class Collector {
+ public:
+  Collector(const std::string& uri, const std::string& filter);
+  ~Collector();
+  bool connected() const;
+  std::vector<Received> messages() const;
+  // Waits until `pred(messages)` holds or the timeout passes; returns pred's last value.
+  template <class Pred>
+  bool waitFor(Pred pred, std::chrono::milliseconds timeout) const {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      if (pred(messages())) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return pred(messages());
+  }
+
+ private:
+  mqtt::async_client client_;
+  mutable std::mutex mu_;  // guards received_
+  std::vector<Received> received_;
+};
+
+}  // namespace crm::testing

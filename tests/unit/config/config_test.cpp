@@ -1,0 +1,114 @@
+#include "crm/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include "crm/testing/temp_dir.h"
+
+namespace crm::config {
+namespace {
+
+Result<Config, ConfigError> parse(const std::string& text) {
+  return parseConfig(text, "agent.json");
+}
+
+TEST(Config, EmptyObjectGivesDocumentedDefaults) {
+  auto c = parse("{}");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->storage.quota_mib, 64);
+  EXPECT_EQ(c->mqtt.prefix, "crm/v1/vehicles");
+  EXPECT_EQ(c->mqtt.client_id, "crm-agent-" + c->vehicle.vin);
+  EXPECT_EQ(c->engagement.max_prompts_per_day, 3);
+  EXPECT_FALSE(c->privacy.share_location);
+}
+
+TEST(Config, ShippedDefaultFileLoads) {
+  auto c = loadConfig(CRM_SOURCE_DIR "/config/agent.json");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->vehicle.vin.size(), 17U);
+}
+
+TEST(Config, UnknownKeyIsNamedWithItsPath) {
+  auto c = parse(R"({"mqtt": {"brokr": "tcp://x:1883"}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, ConfigError::kInvalid);
+  EXPECT_NE(c.error().message.find("agent.json: mqtt.brokr: unknown key"), std::string::npos)
+      << c.error().message;
+}
+
+TEST(Config, WrongTypeNamesKeyAndExpectation) {
+  auto c = parse(R"({"storage": {"quota_mib": "big"}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("storage.quota_mib: expected an integer in 4.."),
+            std::string::npos)
+      << c.error().message;
+}
+
+TEST(Config, OutOfRangeValueIsRejected) {
+  auto c = parse(R"({"vehicle": {"nominal_capacity_kwh": 0}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("vehicle.nominal_capacity_kwh"), std::string::npos);
+}
+
+TEST(Config, BadVinIsRejected) {
+  auto c = parse(R"({"vehicle": {"vin": "LRW3E7EK5NC00000I"}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("vehicle.vin"), std::string::npos);
+}
+
+TEST(Config, BadBrokerUriIsRejected) {
+  auto c = parse(R"({"mqtt": {"broker": "localhost:1883"}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("mqtt.broker: expected a broker URI"), std::string::npos);
+}
+
+TEST(Config, QuietHoursAreParsedAsLocalMinutes) {
+  auto c = parse(R"({"engagement": {"quiet_hours": {"start": "21:30", "end": "06:15"}}})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->engagement.quiet_hours.start_minute, 21 * 60 + 30);
+  EXPECT_EQ(c->engagement.quiet_hours.end_minute, 6 * 60 + 15);
+}
+
+TEST(Config, MalformedClockIsRejected) {
+  auto c = parse(R"({"engagement": {"quiet_hours": {"start": "25:00"}}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("engagement.quiet_hours.start"), std::string::npos);
+}
+
+TEST(Config, RecordingSourceNeedsAPath) {
+  auto c = parse(R"({"source": {"kind": "recording"}})");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("source.recording"), std::string::npos);
+}
+
+TEST(Config, InvalidJsonIsReported) {
+  auto c = parse("{\"vehicle\": ");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("not valid JSON"), std::string::npos);
+}
+
+TEST(Config, MissingFileIsCannotRead) {
+  auto c = loadConfig("/nonexistent/agent.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, ConfigError::kCannotRead);
+}
+
+TEST(Config, RelativePathsResolveAgainstTheFilesFolder) {
+  testing::TempDir dir;
+  testing::writeFile(dir.file("a.json"), R"({"storage": {"path": "state/cache.db"}})");
+  auto c = loadConfig(dir.file("a.json"));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->storage.path, dir.path() + "/state/cache.db");
+}
+
+TEST(Config, SimulatorSettingsFollowTheVehicle) {
+  auto c = parse(R"({"vehicle": {"nominal_capacity_kwh": 60, "chemistry": "LFP"},
+                    "source": {"simulator": {"profile": "logistics", "days": 3}}})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->source.simulator.nominal_capacity_kwh, 60);
+  EXPECT_EQ(c->source.simulator.chemistry, "LFP");
+  EXPECT_EQ(c->source.simulator.profile, vehicle::UsageProfile::kLogistics);
+  EXPECT_EQ(c->source.simulator.days, 3);
+}
+
+}  // namespace
+}  // namespace crm::config

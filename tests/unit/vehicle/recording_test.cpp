@@ -1,0 +1,120 @@
+#include "crm/vehicle/recording.h"
+
+#include <gtest/gtest.h>
+
+#include "crm/testing/temp_dir.h"
+
+namespace crm::vehicle {
+namespace {
+
+Record parse(std::string_view line) {
+  auto r = parseRecordingLine(line, 3);
+  EXPECT_TRUE(r.has_value());
+  return r.value_or(Rejected{});
+}
+
+TEST(Recording, SampleLineParses) {
+  auto r = parse(R"({"ts": 1767225600000, "path": "Vehicle.Speed", "value": 42.5})");
+  const auto* s = std::get_if<Sample>(&r);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->ts_ms, 1767225600000);
+  EXPECT_EQ(s->signal, sig::kSpeed);
+  EXPECT_EQ(std::get<double>(s->value), 42.5);
+  EXPECT_EQ(s->line, 3U);
+}
+
+TEST(Recording, BlankAndCommentLinesAreSkipped) {
+  EXPECT_FALSE(parseRecordingLine("", 1).has_value());
+  EXPECT_FALSE(parseRecordingLine("   ", 1).has_value());
+  EXPECT_FALSE(parseRecordingLine("# a comment", 1).has_value());
+}
+
+TEST(Recording, VehicleLineGivesFacts) {
+  auto r = parse(R"({"vehicle": {"vin": "LRW3E7EK5NC000001", "model": "model-3-lr",
+      "nominal_capacity_kwh": 75.0, "chemistry": "NMC", "delivered": "2024-03-01",
+      "tyre_placard_kpa": 290}})");
+  const auto* f = std::get_if<VehicleFacts>(&r);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(*f->vin, "LRW3E7EK5NC000001");
+  EXPECT_EQ(*f->chemistry, "NMC");
+  EXPECT_EQ(*f->tyre_placard_kpa, 290);
+}
+
+TEST(Recording, BadChemistryIsMalformed) {
+  auto r = parse(R"({"vehicle": {"chemistry": "LiPo"}})");
+  ASSERT_TRUE(std::holds_alternative<Rejected>(r));
+  EXPECT_NE(std::get<Rejected>(r).message.find("vehicle.chemistry"), std::string::npos);
+}
+
+TEST(Recording, CommandLineKeepsItsBody) {
+  auto r = parse(R"({"ts": 5, "command": "service-record", "body": {"odometer_km": 100}})");
+  const auto* c = std::get_if<Command>(&r);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->name, "service-record");
+  EXPECT_EQ(c->body_json, R"({"odometer_km":100})");
+}
+
+struct BadLine {
+  const char* text;
+  RejectKind kind;
+};
+
+class RecordingBadLine : public ::testing::TestWithParam<BadLine> {};
+
+TEST_P(RecordingBadLine, IsRejectedWithItsKindAndLine) {
+  auto r = parse(GetParam().text);
+  const auto* rej = std::get_if<Rejected>(&r);
+  ASSERT_NE(rej, nullptr) << GetParam().text;
+  EXPECT_EQ(rej->kind, GetParam().kind) << GetParam().text;
+  EXPECT_EQ(rej->line, 3U);
+  EXPECT_FALSE(rej->message.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, RecordingBadLine,
+    ::testing::Values(
+        BadLine{"{not json", RejectKind::kMalformed}, BadLine{"[1,2]", RejectKind::kMalformed},
+        BadLine{R"({"path": "Vehicle.Speed", "value": 1})", RejectKind::kMalformed},
+        BadLine{R"({"ts": -5, "path": "Vehicle.Speed", "value": 1})", RejectKind::kMalformed},
+        BadLine{R"({"ts": "now", "path": "Vehicle.Speed", "value": 1})", RejectKind::kMalformed},
+        BadLine{R"({"ts": 1, "path": "Vehicle.Speed"})", RejectKind::kMalformed},
+        BadLine{R"({"ts": 1, "path": "Vehicle.Sped", "value": 1})", RejectKind::kUnknownPath},
+        BadLine{R"({"ts": 1, "path": "Vehicle.Speed", "value": {"a": 1}})", RejectKind::kWrongType},
+        BadLine{R"({"ts": 1, "path": "Vehicle.Speed", "value": null})", RejectKind::kWrongType}));
+
+TEST(Recording, WriterOutputParsesBackToTheSameRecords) {
+  testing::TempDir dir;
+  const std::vector<Record> records{
+      VehicleFacts{std::string("LRW3E7EK5NC000001"), std::string("m"), 75.0, std::string("LFP"),
+                   std::string("2024-03-01"), 290.0, 0},
+      Sample{1000, sig::kSpeed, 12.25, 0},
+      Sample{1000, sig::kIsCharging, true, 0},
+      Sample{2000, sig::kDtcList, std::vector<std::string>{"P0A7F"}, 0},
+      Command{3000, "report-request", R"({"period_days":30})", 0},
+  };
+  {
+    auto w = RecordingWriter::create(dir.file("r.jsonl"));
+    ASSERT_TRUE(w.ok());
+    for (const auto& r : records) ASSERT_TRUE(w->write(r).ok());
+    ASSERT_TRUE(w->close().ok());
+  }
+  auto reader = RecordingReader::open(dir.file("r.jsonl"));
+  ASSERT_TRUE(reader.ok());
+  std::vector<Record> back;
+  while (auto r = (*reader)->next()) back.push_back(*r);
+  ASSERT_EQ(back.size(), records.size());
+  EXPECT_EQ(std::get<Sample>(back[1]).value, std::get<Sample>(records[1]).value);
+  EXPECT_EQ(std::get<Sample>(back[2]).value, Value{true});
+  EXPECT_EQ(std::get<Sample>(back[3]).value, std::get<Sample>(records[3]).value);
+  EXPECT_EQ(std::get<Command>(back[4]).body_json, R"({"period_days":30})");
+  EXPECT_EQ(std::get<Sample>(back[3]).line, 4U);
+}
+
+TEST(Recording, MissingFileCannotBeOpened) {
+  auto r = RecordingReader::open("/nonexistent/r.jsonl");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, RecordingError::kCannotOpen);
+}
+
+}  // namespace
+}  // namespace crm::vehicle
