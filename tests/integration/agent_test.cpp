@@ -104,6 +104,33 @@ TEST(Agent, SigtermStopsCleanlyAndKeepsWhatWasCommitted) {
       milliseconds(3000)));
 }
 
+TEST(Agent, SighupReloadsAValidConfigAndRefusesABadOne) {
+  TempDir dir;
+  json c = {{"source", {{"acceleration", 60.0}, {"simulator", {{"days", 0}}}}},
+            {"storage", {{"path", dir.file("cache.db")}}},
+            {"mqtt", {{"enabled", false}}}};
+  writeFile(dir.file("agent.json"), c.dump());
+  Process agent(agentCommand({"--config", dir.file("agent.json")}), dir.path());
+  std::this_thread::sleep_for(milliseconds(800));
+
+  writeFile(dir.file("agent.json"), R"({"log": {"level": "loud"}})");
+  agent.signal(SIGHUP);
+  std::this_thread::sleep_for(milliseconds(400));
+  c["log"] = {{"level", "debug"}};
+  writeFile(dir.file("agent.json"), c.dump());
+  agent.signal(SIGHUP);
+  std::this_thread::sleep_for(milliseconds(400));
+  agent.signal(SIGTERM);
+
+  auto e = agent.wait(milliseconds(10000));
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->code, 0) << e->err;  // the bad file did not stop it
+  EXPECT_NE(e->err.find("reload refused, keeping the running configuration"), std::string::npos)
+      << e->err;
+  EXPECT_NE(e->err.find("log.level: expected one of"), std::string::npos) << e->err;
+  EXPECT_NE(e->err.find("configuration reloaded"), std::string::npos) << e->err;
+}
+
 TEST(Agent, CorruptCacheIsMovedAsideAndTheAgentRuns) {
   TempDir dir;
   writeFile(dir.file("cache.db"), std::string(10000, '\x7f'));

@@ -212,6 +212,26 @@ std::vector<LastValue> Store::lastValues() {
   return out;
 }
 
+std::vector<StoredSample> Store::samples(vehicle::SignalId signal, std::int64_t from_ms,
+                                         std::int64_t to_ms) {
+  std::vector<StoredSample> out;
+  Stmt s(impl_->db.handle(),
+         "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
+         "ORDER BY ts, rowid");
+  s.bind(1, impl_->signals[signal].db_id).bind(2, from_ms).bind(3, to_ms);
+  while (s.step() == SQLITE_ROW) out.push_back(StoredSample{s.i64(0), s.f64(1), s.text(2)});
+  return out;
+}
+
+std::optional<StoredSample> Store::sampleBefore(vehicle::SignalId signal, std::int64_t ts_ms) {
+  Stmt s(impl_->db.handle(),
+         "SELECT ts, num, text FROM samples WHERE signal = ? AND ts < ? "
+         "ORDER BY ts DESC, rowid DESC LIMIT 1");
+  s.bind(1, impl_->signals[signal].db_id).bind(2, ts_ms);
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  return StoredSample{s.i64(0), s.f64(1), s.text(2)};
+}
+
 std::optional<std::int64_t> Store::newestSampleMs() {
   if (impl_->newest_sample_ms < 0) return std::nullopt;
   return impl_->newest_sample_ms;

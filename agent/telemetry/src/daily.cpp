@@ -17,8 +17,11 @@ const store::Rollup* find(const std::vector<store::Rollup>& rs, vehicle::SignalI
   return nullptr;
 }
 
-json round(double v, double unit) {
-  return std::round(v / unit) * unit;
+// Rounds to `decimals` places. Dividing by a power of ten (not multiplying by
+// 0.01) gives the double nearest the decimal, which JSON prints short.
+json round(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
 }
 
 std::string localDate(std::int64_t day_start_ms, int offset_min) {
@@ -30,6 +33,27 @@ std::string localDate(std::int64_t day_start_ms, int offset_min) {
   return buf;
 }
 
+// Time with IsCharging true during the day: a step function through the
+// stored change points, starting from the state carried in from yesterday.
+json chargingHours(store::Store& store, std::int64_t day_start_ms, std::int64_t last_seen_ms) {
+  constexpr std::int64_t kDay = 86'400'000;
+  const auto points = store.samples(sig::kIsCharging, day_start_ms, day_start_ms + kDay);
+  const auto before = store.sampleBefore(sig::kIsCharging, day_start_ms);
+  if (points.empty() && !before) return nullptr;
+  bool on = before && before->number != 0;
+  std::int64_t since = day_start_ms;
+  std::int64_t total_ms = 0;
+  for (const auto& p : points) {
+    if (on) total_ms += p.ts_ms - since;
+    on = p.number != 0;
+    since = p.ts_ms;
+  }
+  // The state after the last change lasts until the last thing the agent
+  // heard that day, not blindly until midnight.
+  if (on) total_ms += std::max(last_seen_ms, since) - since;
+  return round(static_cast<double>(total_ms) / 3.6e6, 2);
+}
+
 }  // namespace
 
 std::string dailyBody(store::Store& store, std::int64_t day_start_ms) {
@@ -37,37 +61,33 @@ std::string dailyBody(store::Store& store, std::int64_t day_start_ms) {
   if (rs.empty()) return {};
   json b;
   std::int64_t samples = 0;
-  for (const auto& r : rs) samples += r.count;
+  std::int64_t last_seen_ms = day_start_ms;
+  for (const auto& r : rs) {
+    samples += r.count;
+    last_seen_ms = std::max(last_seen_ms, r.last_ts);
+  }
   b["date"] = localDate(day_start_ms, store.options().utc_offset_minutes);
   // Counters: last minus first of the day. Distance driven across midnight is
   // split at the first sample after it, which is when the agent saw it.
-  auto delta = [&](vehicle::SignalId id, double scale, double unit) -> json {
+  auto delta = [&](vehicle::SignalId id, double scale, int decimals) -> json {
     const auto* r = find(rs, id);
     if (r == nullptr) return nullptr;
-    return round((r->last - r->first) * scale, unit);
+    return round((r->last - r->first) * scale, decimals);
   };
-  b["distance_km"] = delta(sig::kTraveledDistance, 0.001, 0.01);
-  b["charged_kwh"] = delta(sig::kChargedEnergy, 1, 0.01);
-  b["consumed_kwh"] = delta(sig::kConsumedEnergy, 1, 0.01);
+  b["distance_km"] = delta(sig::kTraveledDistance, 0.001, 2);
+  b["charged_kwh"] = delta(sig::kChargedEnergy, 1, 2);
+  b["consumed_kwh"] = delta(sig::kConsumedEnergy, 1, 2);
   const auto* soc = find(rs, sig::kSocCurrent);
-  b["soc_min"] = soc != nullptr ? round(soc->min, 0.1) : json(nullptr);
-  b["soc_max"] = soc != nullptr ? round(soc->max, 0.1) : json(nullptr);
-  // Share of IsCharging samples that were true, times the span they cover:
-  // sources sample at a steady rate while charging and parked alike.
-  const auto* charging = find(rs, sig::kIsCharging);
-  b["charging_hours"] =
-      charging != nullptr && charging->count > 0
-          ? round(charging->sum / static_cast<double>(charging->count) *
-                      static_cast<double>(charging->last_ts - charging->first_ts) / 3.6e6,
-                  0.01)
-          : json(nullptr);
+  b["soc_min"] = soc != nullptr ? round(soc->min, 1) : json(nullptr);
+  b["soc_max"] = soc != nullptr ? round(soc->max, 1) : json(nullptr);
+  b["charging_hours"] = chargingHours(store, day_start_ms, last_seen_ms);
   const auto* soh = find(rs, sig::kSoh);
-  b["soh_bms_percent"] = soh != nullptr ? round(soh->last, 0.01) : json(nullptr);
+  b["soh_bms_percent"] = soh != nullptr ? round(soh->last, 2) : json(nullptr);
   const auto* lv = find(rs, sig::kLvBatteryVoltage);
-  b["lv_battery_min_v"] = lv != nullptr ? round(lv->min, 0.01) : json(nullptr);
+  b["lv_battery_min_v"] = lv != nullptr ? round(lv->min, 2) : json(nullptr);
   const auto* amb = find(rs, sig::kAmbientTemp);
-  b["ambient_min_c"] = amb != nullptr ? round(amb->min, 0.1) : json(nullptr);
-  b["ambient_max_c"] = amb != nullptr ? round(amb->max, 0.1) : json(nullptr);
+  b["ambient_min_c"] = amb != nullptr ? round(amb->min, 1) : json(nullptr);
+  b["ambient_max_c"] = amb != nullptr ? round(amb->max, 1) : json(nullptr);
   b["samples"] = samples;
   return b.dump();
 }

@@ -106,7 +106,9 @@ double Simulator::Impl::timeToCompleteS(double power_w) const {
   if (!charge_.dc) return (charge_.target - soc) * cap * 3.6e6 / power_w;
   // DC: walk the taper curve in 1 % steps.
   double seconds = 0;
-  for (double s = soc; s < charge_.target; s += 0.01) {
+  const int slices = static_cast<int>(std::ceil((charge_.target - soc) / 0.01));
+  for (int i = 0; i < slices; ++i) {
+    const double s = soc + 0.01 * i;
     const double slice = std::min(0.01, charge_.target - s);
     seconds += slice * cap * 3.6e6 / battery_.dcAcceptanceW(cfg_.dc_charger_kw * 1000.0, s);
   }
@@ -145,10 +147,11 @@ void Simulator::Impl::chargeStep() {
   charge_.peak_kw = std::max(charge_.peak_kw, p / 1000.0);
 
   emitElectrical();
-  if (charge_.steps == 0 || !charge_.dc)
+  if (charge_.steps == 0 || !charge_.dc) {
     emitChargeCurrents();
-  else
-    emitNumber(sig::kChargeCurrentDc, current_a_);
+  } else {
+    emitNumber(sig::kChargeCurrentDc, current_a_);  // the phases stay at zero
+  }
   emitSocState();
   emitNumber(sig::kTimeToComplete, timeToCompleteS(p));
   if (!charge_.dc || charge_.steps % 6 == 0) {

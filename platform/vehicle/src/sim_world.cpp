@@ -41,7 +41,7 @@ double Climate::ambientC(std::int64_t t_ms) const {
 }
 
 Tyres::Tyres(double placard_kpa, std::optional<SlowLeak> leak, Rng& persona)
-    : placard_kpa_(placard_kpa), leak_(std::move(leak)) {
+    : placard_kpa_(placard_kpa), leak_(leak) {
   for (int i = 0; i < 4; ++i) {
     cold_kpa_[i] = placard_kpa_ + persona.uniform(-4.0, 4.0);
     // 1-2.5 kPa a month: what a healthy tyre loses through its rubber.

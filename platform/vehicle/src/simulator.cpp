@@ -14,7 +14,7 @@ namespace {
 
 using sim::kMsPerDay;
 using sim::kMsPerHour;
-constexpr std::int64_t kTickMs = 30 * 60'000;
+constexpr std::int64_t kTickMs = 30 * 60'000LL;
 constexpr double kMsPerYear = 365.2425 * kMsPerDay;
 
 // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).

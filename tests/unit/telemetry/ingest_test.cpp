@@ -96,6 +96,19 @@ TEST_F(IngestTest, RestartedIngestDoesNotLetCountersGoBack) {
   EXPECT_EQ(again.counters().rejected.total(), 1U);
 }
 
+TEST_F(IngestTest, ChargingHoursIntegrateIsChargingOverTheDay) {
+  Ingest ingest(*store_, config_, Ingest::VinFrom::kSource);
+  auto flag = [](std::int64_t ts, bool on) { return vehicle::Sample{ts, sig::kIsCharging, on, 0}; };
+  ASSERT_TRUE(ingest.feed(flag(kT0 + 1 * kHour, true)));
+  ASSERT_TRUE(ingest.feed(flag(kT0 + 2 * kHour, true)));  // repeated: reduced, still charging
+  ASSERT_TRUE(ingest.feed(flag(kT0 + 3 * kHour + kHour / 2, false)));
+  ASSERT_TRUE(ingest.feed(flag(kT0 + 22 * kHour, true)));
+  ASSERT_TRUE(ingest.feed(num(sig::kSocCurrent, kT0 + 23 * kHour, 70)));
+  auto j = json::parse(dailyBody(*store_, store_->dayStart(kT0)));
+  // 1:00-3:30 and 22:00-23:00 (the last thing heard that day).
+  EXPECT_DOUBLE_EQ(j["charging_hours"].get<double>(), 3.5);
+}
+
 TEST_F(IngestTest, FinishClosesTheLastDay) {
   Ingest ingest(*store_, config_, Ingest::VinFrom::kSource);
   ASSERT_TRUE(ingest.feed(num(sig::kSocCurrent, kT0 + kHour, 50)));

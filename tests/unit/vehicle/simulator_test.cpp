@@ -354,9 +354,10 @@ TEST(SimulatorBattery, CoulombCountingMatchesTheSocChangeWithinOnePercent) {
     for (const auto& t : truth.trips) windows.emplace_back(t.start_ms, t.end_ms);
     std::size_t checked = 0;
 
-    for (const auto& [from, to] : windows) {
+    for (const auto& window : windows) {
+      const std::int64_t from = window.first;
       auto a = soc_at.find(from);
-      auto b = soc_at.find(to);
+      auto b = soc_at.find(window.second);
       ASSERT_NE(a, soc_at.end());
       ASSERT_NE(b, soc_at.end());
       const double dsoc = b->second.first - a->second.first;

@@ -68,6 +68,14 @@ struct Rollup {
   std::int64_t first_ts = 0, last_ts = 0;
 };
 
+// A raw sample as stored: numbers (and booleans as 0/1) in `number`, strings
+// and comma-joined string arrays in `text`.
+struct StoredSample {
+  std::int64_t ts_ms = 0;
+  double number = 0;
+  std::string text;
+};
+
 struct LastValue {
   vehicle::SignalId signal = 0;
   std::int64_t ts_ms = 0;
@@ -125,6 +133,13 @@ class Store {
   // --- Reads.
   std::vector<Rollup> dailyRollups(std::int64_t day_start_ms);
   std::vector<LastValue> lastValues();
+  // Raw samples of one signal with from_ms <= ts < to_ms, oldest first,
+  // including the staged batch. Reduced samples are absent: the stored ones
+  // are the change points, so a step function through them is exact.
+  std::vector<StoredSample> samples(vehicle::SignalId signal, std::int64_t from_ms,
+                                    std::int64_t to_ms);
+  // The newest raw sample of a signal before ts_ms, if any.
+  std::optional<StoredSample> sampleBefore(vehicle::SignalId signal, std::int64_t ts_ms);
   std::optional<std::int64_t> newestSampleMs();
   std::optional<std::string> meta(std::string_view key);
   void setMeta(std::string_view key, std::string_view value);  // staged
