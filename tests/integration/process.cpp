@@ -62,13 +62,14 @@ std::optional<Exit> Process::wait(std::chrono::milliseconds timeout) {
 
 std::vector<std::string> agentCommand(std::vector<std::string> args) {
   std::vector<std::string> cmd;
-  // CMake passes the emulator as a ;-separated list; execv needs a full path.
-  std::string emulator = CRM_EMULATOR;
-  for (std::size_t start = 0; !emulator.empty() && start <= emulator.size();) {
-    auto semi = emulator.find(';', start);
-    if (semi == std::string::npos) semi = emulator.size();
-    cmd.push_back(emulator.substr(start, semi - start));
-    start = semi + 1;
+  // The emulator comes space-separated (qemu-aarch64 -L /usr/aarch64-linux-gnu);
+  // execv needs a full path.
+  const std::string emulator = CRM_EMULATOR;
+  for (std::size_t start = 0; start < emulator.size();) {
+    auto space = emulator.find(' ', start);
+    if (space == std::string::npos) space = emulator.size();
+    if (space > start) cmd.push_back(emulator.substr(start, space - start));
+    start = space + 1;
   }
   if (!cmd.empty() && cmd[0].find('/') == std::string::npos) cmd[0] = "/usr/bin/" + cmd[0];
   cmd.push_back(CRM_AGENT_BIN);

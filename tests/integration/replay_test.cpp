@@ -54,8 +54,9 @@ TEST(Replay, EachKindOfBadLineIsCountedAndSkipped) {
   EXPECT_EQ(k["out_of_order"], 1);
   EXPECT_NE(e.err.find("bad.jsonl:7: rejected (malformed)"), std::string::npos) << e.err;
   auto outbox = readJsonLines(dir.file("out/outbox.jsonl"));
-  ASSERT_EQ(outbox.size(), 1U);  // one day of data: one telemetry/daily
+  ASSERT_EQ(outbox.size(), 2U);  // one day of data: one telemetry/daily, then the report
   EXPECT_EQ(outbox[0]["topic"], "crm/v1/vehicles/LRW3E7EK5NC000042/telemetry/daily");
+  EXPECT_EQ(outbox[1]["topic"], "crm/v1/vehicles/LRW3E7EK5NC000042/health-report");
   EXPECT_EQ(outbox[0]["qos"], 1);
   EXPECT_EQ(outbox[0]["payload"]["vin"], "LRW3E7EK5NC000042");
 }
@@ -97,7 +98,10 @@ TEST(Replay, SimulatedWeekGivesOneDailyMessagePerDayInSeqOrder) {
   EXPECT_EQ(summary["rejected"], 0) << "the simulator must produce only valid samples";
   EXPECT_GT(summary["samples_accepted"].get<int>(), 10000);
 
-  auto outbox = readJsonLines(dir.file("out/outbox.jsonl"));
+  std::vector<json> outbox;
+  for (auto& m : readJsonLines(dir.file("out/outbox.jsonl"))) {
+    if (m["topic"].get<std::string>().ends_with("/telemetry/daily")) outbox.push_back(m);
+  }
   ASSERT_GE(outbox.size(), 7U);
   std::set<std::string> dates;
   for (std::size_t i = 0; i < outbox.size(); ++i) {
@@ -107,6 +111,71 @@ TEST(Replay, SimulatedWeekGivesOneDailyMessagePerDayInSeqOrder) {
       EXPECT_GT(outbox[i]["payload"]["seq"], outbox[i - 1]["payload"]["seq"]);
     }
   }
+  // The report has every key of contracts.md §4.
+  auto report = json::parse(readFile(dir.file("out/report.json")));
+  for (const char* path : {"/period/from",
+                           "/period/to",
+                           "/vehicle/vin",
+                           "/vehicle/model",
+                           "/vehicle/odometer_km",
+                           "/battery/soh/value",
+                           "/battery/soh/low",
+                           "/battery/soh/high",
+                           "/battery/soh/source",
+                           "/battery/soh_bms_percent",
+                           "/battery/soh_estimated_percent",
+                           "/battery/degradation_percent_per_year",
+                           "/battery/fleet_typical_percent_per_year",
+                           "/battery/projected_80_percent/date",
+                           "/battery/projected_80_percent/odometer_km",
+                           "/battery/cell_imbalance_mv_max",
+                           "/battery/status",
+                           "/charging/sessions",
+                           "/charging/energy_kwh",
+                           "/charging/dc_energy_share",
+                           "/charging/dc_sessions",
+                           "/charging/sessions_over_100kw",
+                           "/charging/average_start_soc",
+                           "/charging/average_end_soc",
+                           "/charging/high_soc_dwell_hours",
+                           "/charging/deep_discharge_events",
+                           "/charging/hot_charging_sessions",
+                           "/charging/habit_scores/fast_charging",
+                           "/charging/habit_scores/high_soc_parking",
+                           "/charging/habit_scores/deep_discharge",
+                           "/charging/habit_scores/charging_temperature",
+                           "/driving/distance_km",
+                           "/driving/trips",
+                           "/driving/average_daily_km",
+                           "/driving/efficiency_kwh_per_100km",
+                           "/usage/profile",
+                           "/usage/average_daily_km",
+                           "/usage/active_days_share",
+                           "/usage/night_driving_share",
+                           "/usage/dc_sessions_per_week",
+                           "/low_voltage_battery/min_rest_voltage_v",
+                           "/low_voltage_battery/status",
+                           "/tyres/status",
+                           "/tyres/positions",
+                           "/faults",
+                           "/service/due",
+                           "/service/last_visit",
+                           "/service/visits_12_months",
+                           "/service/customer_status",
+                           "/prompts/raised",
+                           "/prompts/delivered",
+                           "/prompts/accepted",
+                           "/prompts/snoozed",
+                           "/prompts/dismissed",
+                           "/data_quality/samples",
+                           "/data_quality/rejected",
+                           "/data_quality/gaps"}) {
+    EXPECT_TRUE(report.contains(json::json_pointer(path))) << path;
+  }
+  EXPECT_EQ(report["vehicle"]["vin"], outbox[0]["payload"]["vin"]);
+  EXPECT_EQ(report["data_quality"]["rejected"], 0);
+  EXPECT_TRUE(std::filesystem::file_size(dir.file("out/report.html")) > 1000);
+
   // The car drove: distance in telemetry matches the odometer truth.
   auto truth = json::parse(readFile(dir.file("truth.json")));
   double truth_km = 0;
@@ -132,8 +201,15 @@ TEST(Replay, StateDirKeepsTheCacheAndSeqBetweenRuns) {
                 dir.path())
                 .code,
             0);
-  auto first = readJsonLines(dir.file("o1/outbox.jsonl"));
-  auto second = readJsonLines(dir.file("o2/outbox.jsonl"));
+  auto daily = [](const std::vector<json>& lines) {
+    std::vector<json> out;
+    for (const auto& m : lines) {
+      if (m["topic"].get<std::string>().ends_with("/telemetry/daily")) out.push_back(m);
+    }
+    return out;
+  };
+  auto first = daily(readJsonLines(dir.file("o1/outbox.jsonl")));
+  auto second = daily(readJsonLines(dir.file("o2/outbox.jsonl")));
   ASSERT_EQ(first.size(), 1U);
   ASSERT_EQ(second.size(), 1U);  // only the new day; the first was already "published"
   EXPECT_GT(second[0]["payload"]["seq"], first[0]["payload"]["seq"]);

@@ -7,8 +7,10 @@
 #include <chrono>
 #include <iostream>
 
+#include "crm/analytics/analytics.h"
 #include "crm/common/log.h"
 #include "crm/os/systemd.h"
+#include "crm/reports/health_report.h"
 #include "crm/store/store.h"
 #include "crm/sync/publisher.h"
 #include "crm/telemetry/ingest.h"
@@ -25,6 +27,7 @@ using std::chrono::milliseconds;
 // Records handled per loop turn before yielding, so that signals, timers and
 // MQTT callbacks are served even when an accelerated source has a backlog.
 constexpr int kRecordsPerTurn = 2000;
+constexpr std::int64_t kDay = 86'400'000;
 
 store::StoreOptions storeOptions(const config::Config& c) {
   return store::StoreOptions{c.storage.path, c.storage.quota_mib * 1024 * 1024,
@@ -47,6 +50,8 @@ class Daemon {
         commit_timer_(io_),
         watchdog_(io_) {
     resume_after_ = store_->newestSampleMs();
+    ingest_.onAccepted([this](const vehicle::Sample& s) { return analytics_.onSample(s); });
+    ingest_.onDayClosed([this](std::int64_t day_start) { return maybeReport(day_start + kDay); });
   }
 
   int run() {
@@ -108,15 +113,32 @@ class Daemon {
           return;
         }
       }
+      const bool facts = std::holds_alternative<vehicle::VehicleFacts>(*pending_);
       if (!ingest_.feed(*pending_)) {
         log::error("agent: store write failed; stopping");
         exit_code_ = 1;
         shutdown("store failure");
         return;
       }
+      if (facts) analytics_.setVehicle(ingest_.vehicle());
       pending_.reset();
     }
     asio::post(io_, [this] { pumpSource(); });
+  }
+
+  // Each report period (reports.period_days), at the end of a local day.
+  bool maybeReport(std::int64_t day_end_ms) {
+    if (!reports::reportDue(*store_, day_end_ms, config_.report_period_days)) return true;
+    const auto period = reports::periodEnding(day_end_ms, config_.report_period_days);
+    auto report = reports::generateReport(*store_, ingest_.vehicle(), period,
+                                          {ingest_.counters().rejected.total()});
+    if (!report) {
+      log::error("agent: report: {}", report.error().message);
+      return false;
+    }
+    log::info("agent: health report queued for the {} days ending {}", config_.report_period_days,
+              day_end_ms);
+    return true;
   }
 
   static std::int64_t recordTs(const vehicle::Record& r) {
@@ -242,6 +264,7 @@ class Daemon {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<vehicle::VehicleSource> source_;
   telemetry::Ingest ingest_;
+  analytics::Analytics analytics_;
   asio::io_context io_;
   asio::signal_set signals_, hup_;
   asio::steady_timer pace_, commit_timer_, watchdog_;

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "crm/analytics/analytics.h"
+#include "crm/reports/health_report.h"
 #include "crm/store/store.h"
 #include "crm/telemetry/ingest.h"
 #include "crm/vehicle/recording.h"
@@ -61,6 +63,12 @@ bool drainOutbox(store::Store& store, const config::Config& cfg, const std::stri
   }
 }
 
+bool writeText(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text << '\n';
+  return static_cast<bool>(out);
+}
+
 }  // namespace
 
 int runReplay(const ReplayOptions& options) {
@@ -103,6 +111,8 @@ int runReplay(const ReplayOptions& options) {
     return 1;
   }
   telemetry::Ingest ingest(**store, cfg, telemetry::Ingest::VinFrom::kSource);
+  analytics::Analytics analytics(**store, ingest.vehicle());
+  ingest.onAccepted([&](const vehicle::Sample& s) { return analytics.onSample(s); });
   std::optional<vehicle::Rejected> strict_failure;
   std::uint64_t rejects_reported = 0;
   ingest.onReject([&](const vehicle::Rejected& r) {
@@ -117,6 +127,7 @@ int runReplay(const ReplayOptions& options) {
   int in_batch = 0;
   while (auto rec = (*reader)->next()) {
     if (!ingest.feed(*rec)) return 1;
+    if (std::holds_alternative<vehicle::VehicleFacts>(*rec)) analytics.setVehicle(ingest.vehicle());
     if (strict_failure) {
       std::cerr << options.recording << ":" << strict_failure->line << ": "
                 << vehicle::rejectKindName(strict_failure->kind) << ": " << strict_failure->message
@@ -128,21 +139,46 @@ int runReplay(const ReplayOptions& options) {
       if (!(*store)->commit()) return 1;
     }
   }
-  if (!ingest.finish() || !(*store)->commit()) return 1;
+  if (!analytics.finish() || !ingest.finish() || !(*store)->commit()) return 1;
 
+  // The report for the period ending at the last sample.
+  std::vector<std::string> outputs;
+  if (auto newest = (*store)->newestSampleMs()) {
+    const auto period = reports::periodEnding(*newest + 1, cfg.report_period_days);
+    auto report = reports::generateReport(**store, ingest.vehicle(), period,
+                                          {ingest.counters().rejected.total()});
+    if (!report || !(*store)->commit()) {
+      std::cerr << "crm-agent replay: storing the report failed\n";
+      return 1;
+    }
+    const auto charts = reports::buildChartData(**store, ingest.vehicle(), period);
+    if (!writeText(fs::path(options.out_dir) / "report.json", report->dump(2)) ||
+        !writeText(fs::path(options.out_dir) / "report.html",
+                   reports::renderHtml(*report, charts, cfg.engagement.language))) {
+      std::cerr << "crm-agent replay: " << options.out_dir << ": cannot write the report\n";
+      return 1;
+    }
+    outputs.push_back((fs::path(options.out_dir) / "report.json").string());
+    outputs.push_back((fs::path(options.out_dir) / "report.html").string());
+  }
+
+  outputs.push_back((fs::path(options.out_dir) / "outbox.jsonl").string());
   std::uint64_t written = 0;
   if (!drainOutbox(**store, cfg, ingest.vehicle().vin, outbox_file, written)) {
     std::cerr << "crm-agent replay: writing outbox.jsonl failed\n";
     return 1;
   }
   const auto& c = ingest.counters();
+  const auto& a = analytics.counters();
   json summary = {{"recording", options.recording},
                   {"samples_accepted", c.accepted},
                   {"samples_stored", c.stored},
                   {"commands", c.commands},
                   {"rejected", c.rejected.total()},
                   {"messages", written},
-                  {"outputs", {(fs::path(options.out_dir) / "outbox.jsonl").string()}}};
+                  {"charging_sessions", a.charging_sessions},
+                  {"trips", a.trips},
+                  {"outputs", outputs}};
   json by_kind = json::object();
   for (int k = 0; k < vehicle::kRejectKindCount; ++k) {
     by_kind[vehicle::rejectKindName(static_cast<vehicle::RejectKind>(k))] = c.rejected.by_kind[k];

@@ -28,8 +28,15 @@ CREATE INDEX outbox_by_priority ON outbox(priority, seq);
 CREATE TABLE charging_sessions(id INTEGER PRIMARY KEY, start_ms INTEGER NOT NULL,
   end_ms INTEGER NOT NULL, start_soc REAL, end_soc REAL, energy_kwh REAL, peak_kw REAL,
   average_kw REAL, dc INTEGER, pack_temp_max_c REAL, interrupted INTEGER, inferred INTEGER);
+CREATE INDEX charging_sessions_by_start ON charging_sessions(start_ms);
 CREATE TABLE trips(id INTEGER PRIMARY KEY, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
   distance_km REAL, energy_kwh REAL, ambient_c REAL);
+CREATE INDEX trips_by_start ON trips(start_ms);
+CREATE TABLE capacity_estimates(ts INTEGER NOT NULL, capacity_kwh REAL NOT NULL,
+  soc_span REAL NOT NULL, temperature_c REAL);
+CREATE INDEX capacity_estimates_by_ts ON capacity_estimates(ts);
+CREATE TABLE reports(id INTEGER PRIMARY KEY, period_from INTEGER NOT NULL,
+  period_to INTEGER NOT NULL, generated_ms INTEGER NOT NULL, json TEXT NOT NULL);
 CREATE TABLE faults(code TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
   active INTEGER NOT NULL, PRIMARY KEY(code, first_seen)) WITHOUT ROWID;
 CREATE TABLE commands_seen(id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL) WITHOUT ROWID;

@@ -35,7 +35,7 @@ bool Ingest::feed(const vehicle::Record& record) {
     }
     ++counters_.accepted;
     if (*kept) ++counters_.stored;
-    return true;
+    return !on_accepted_ || on_accepted_(*s);
   }
   if (const auto* r = std::get_if<vehicle::Rejected>(&record)) {
     counters_.rejected.add(r->kind);
@@ -79,7 +79,7 @@ bool Ingest::closeDay(std::int64_t day_start_ms) {
   store_.setMeta(kClosedKey, std::to_string(day_start_ms));
   closed_through_ = day_start_ms;
   ++counters_.daily_messages;
-  return true;
+  return !on_day_closed_ || on_day_closed_(day_start_ms);
 }
 
 }  // namespace crm::telemetry

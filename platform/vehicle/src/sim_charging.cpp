@@ -36,10 +36,12 @@ void Simulator::Impl::decideCharge(const sim::PlannedTrip& plan) {
       return;
     }
     if (!habits.always_plug && soc >= habits.plug_below && !lfp_full_due) return;
-    if (dc_draw < habits.dc_share && soc < habits.dc_target - 0.15) {
-      dcSoon();
-    } else {
+    if (dc_draw >= habits.dc_share) {
       plugInAc(lfp_full_due ? 1.0 : habits.ac_limit);
+    } else if (soc < habits.dc_target - 0.15) {
+      // This charge is a fast one instead of the home charger; a driver only
+      // makes the stop when it adds a worthwhile amount.
+      dcSoon();
     }
     return;
   }

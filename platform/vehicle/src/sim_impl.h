@@ -1,5 +1,6 @@
-// The simulator's insides, shared by simulator.cpp (event loop, emission,
-// periodic signals) and sim_activity.cpp (trips and charging sessions).
+// The simulator's insides, shared by simulator.cpp (event loop, periodic
+// signals, public face), sim_emit.cpp (emission), sim_trip.cpp (trips, what
+// happens next when parked) and sim_charging.cpp (charging sessions).
 //
 // The model is a discrete-event simulation with a handful of timers (next
 // drive/charge step or planned start, 30-minute parked tick, 6-hourly
@@ -54,8 +55,9 @@ struct Simulator::Impl {
   std::int64_t nextGapStart();
   double daysSinceStart() const;
   double lvRestVoltageNow() const;
+  VehicleFacts makeFacts() const;
 
-  // --- Emission (simulator.cpp).
+  // --- Emission (sim_emit.cpp).
   Sample& push(SignalId id);  // appends a sample at t_ and marks the path
   void emitNumber(SignalId id, double value);
   void emitBool(SignalId id, bool value);
@@ -67,9 +69,8 @@ struct Simulator::Impl {
   void emitCells();
   void emitChargeCurrents();  // DC or phase currents, whichever carries the session
   void emitLocation();
-  VehicleFacts makeFacts() const;
 
-  // --- Activities (sim_activity.cpp).
+  // --- Activities (sim_trip.cpp, sim_charging.cpp).
   void onActivity();
   bool tripDue() const { return !trips_.empty() && trips_.front().start_ms <= t_; }
   void scheduleParkedNext();

@@ -3,9 +3,9 @@
 #include "crm/vehicle/simulator.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "sim_impl.h"
 

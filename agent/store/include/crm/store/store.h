@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "crm/common/result.h"
+#include "crm/store/records.h"
 #include "crm/vehicle/record.h"
 
 namespace crm::store {
@@ -129,6 +130,17 @@ class Store {
   // and the quota when due. On error nothing staged is committed.
   Status<StoreError> commit();
   bool hasStaged() const { return in_txn_; }
+
+  // --- Derived records (records.cpp). Staged like everything else.
+  Status<StoreError> addChargingSession(const ChargingSession& session);
+  Status<StoreError> addTrip(const Trip& trip);
+  Status<StoreError> addCapacityEstimate(const CapacityEstimate& estimate);
+  Result<std::int64_t, StoreError> addReport(const StoredReport& report);  // returns the id
+  // Records starting in [from_ms, to_ms), oldest first.
+  std::vector<ChargingSession> chargingSessions(std::int64_t from_ms, std::int64_t to_ms);
+  std::vector<Trip> trips(std::int64_t from_ms, std::int64_t to_ms);
+  std::vector<CapacityEstimate> capacityEstimates(std::int64_t from_ms, std::int64_t to_ms);
+  std::optional<StoredReport> latestReport();
 
   // --- Reads.
   std::vector<Rollup> dailyRollups(std::int64_t day_start_ms);

@@ -49,6 +49,13 @@ class Ingest {
   const config::VehicleConfig& vehicle() const { return vehicle_; }
   const IngestCounters& counters() const { return counters_; }
   void onReject(std::function<void(const vehicle::Rejected&)> fn) { on_reject_ = std::move(fn); }
+  // Every accepted sample, after the store has it (analytics hang here).
+  // Returning false reports a store error, as feed() does.
+  void onAccepted(std::function<bool(const vehicle::Sample&)> fn) { on_accepted_ = std::move(fn); }
+  // A local day ended and its telemetry/daily was queued (reports hang here).
+  void onDayClosed(std::function<bool(std::int64_t day_start_ms)> fn) {
+    on_day_closed_ = std::move(fn);
+  }
 
  private:
   bool closeDay(std::int64_t day_start_ms);
@@ -61,6 +68,8 @@ class Ingest {
   std::int64_t current_day_ = -1;
   std::int64_t closed_through_ = -1;  // last day whose telemetry/daily was queued (persisted)
   std::function<void(const vehicle::Rejected&)> on_reject_;
+  std::function<bool(const vehicle::Sample&)> on_accepted_;
+  std::function<bool(std::int64_t)> on_day_closed_;
 };
 
 }  // namespace crm::telemetry

@@ -1,0 +1,50 @@
+// Online analytics over the accepted sample stream: charging sessions, trips
+// and independent capacity estimates, written to the store as they complete;
+// each completed charging session also goes to the outbox as
+// telemetry/charge-session.
+//
+// Threading: one thread (the event loop, or replay's thread).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "crm/config/config.h"
+#include "crm/store/store.h"
+#include "crm/vehicle/record.h"
+
+namespace crm::analytics {
+
+struct AnalyticsCounters {
+  std::uint64_t charging_sessions = 0;
+  std::uint64_t inferred_sessions = 0;  // charged while the agent was off
+  std::uint64_t trips = 0;
+  std::uint64_t capacity_estimates = 0;
+};
+
+class Analytics {
+ public:
+  // `store` must outlive the Analytics. `vehicle` gives chemistry, nominal
+  // capacity and the VIN for outbox envelopes.
+  Analytics(store::Store& store, config::VehicleConfig vehicle);
+  ~Analytics();
+  Analytics(const Analytics&) = delete;
+  Analytics& operator=(const Analytics&) = delete;
+
+  // Feeds one accepted (validated) sample, in time order. Returns false on a
+  // store error.
+  bool onSample(const vehicle::Sample& sample);
+  // End of stream (replay): closes what is open if it can be closed honestly.
+  bool finish();
+  // Vehicle facts changed (a recording's vehicle line).
+  void setVehicle(const config::VehicleConfig& vehicle);
+
+  const AnalyticsCounters& counters() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crm::analytics

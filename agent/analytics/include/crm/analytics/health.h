@@ -1,0 +1,72 @@
+// Summaries the health report is made of, computed from the store's records
+// and roll-ups for a period. Each function reads what it needs; a value that
+// the data cannot support is nullopt (the report prints null), never guessed.
+// Rules behind scores and statuses are documented in docs/analytics.md.
+//
+// Threading: one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crm/config/config.h"
+#include "crm/store/store.h"
+
+namespace crm::analytics {
+
+struct Period {
+  std::int64_t from_ms = 0;  // inclusive
+  std::int64_t to_ms = 0;    // exclusive
+};
+
+struct SohSummary {
+  std::optional<double> value, low, high;  // percent; the interval holds the truth ~90 % of the time
+  std::optional<std::string> source;       // "bms" | "estimated" | "combined"
+  std::optional<double> bms_percent, estimated_percent;
+  std::optional<double> degradation_percent_per_year;  // all history; null under 90 days
+  double fleet_typical_percent_per_year = 2.3;
+  std::optional<std::string> projected_80_date;        // YYYY-MM-DD
+  std::optional<double> projected_80_odometer_km;
+  std::optional<double> cell_imbalance_mv_max;
+  std::string status = "good";                         // good | watch | attention
+};
+// SOH at the end of the period, using all history up to it.
+SohSummary summarizeSoh(store::Store& store, const config::VehicleConfig& vehicle, Period period);
+
+struct HabitScores {
+  int fast_charging = 5, high_soc_parking = 5, deep_discharge = 5, charging_temperature = 5;
+};
+struct ChargingSummary {
+  int sessions = 0;
+  double energy_kwh = 0;
+  std::optional<double> dc_energy_share;  // 0..1
+  int dc_sessions = 0, sessions_over_100kw = 0;
+  std::optional<double> average_start_soc, average_end_soc;
+  double high_soc_dwell_hours = 0;
+  int deep_discharge_events = 0;
+  int hot_charging_sessions = 0;
+  HabitScores habit_scores;
+};
+ChargingSummary summarizeCharging(store::Store& store, const config::VehicleConfig& vehicle,
+                                  Period period);
+
+struct DrivingSummary {
+  double distance_km = 0;
+  int trips = 0;
+  std::optional<double> average_daily_km;
+  std::optional<double> efficiency_kwh_per_100km;
+  // Efficiency by ambient band: "below_0", "0_10", "10_20", "20_30", "above_30".
+  std::vector<std::pair<std::string, double>> efficiency_by_ambient;
+};
+DrivingSummary summarizeDriving(store::Store& store, Period period);
+
+struct UsageSummary {
+  std::string profile = "unknown";  // private | ride_hailing | logistics | unknown
+  std::optional<double> average_daily_km, active_days_share, night_driving_share,
+      dc_sessions_per_week;
+};
+UsageSummary classifyUsage(store::Store& store, Period period);
+
+}  // namespace crm::analytics

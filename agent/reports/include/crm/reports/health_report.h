@@ -1,0 +1,47 @@
+// The vehicle health report (schema crm.v1.health-report, contracts.md §4):
+// every key present, null where the data cannot support a value. Built from
+// the store's records and roll-ups through the analytics summaries, so its
+// cost grows with the period reported, not with the car's age.
+//
+// Threading: one thread.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "crm/analytics/health.h"
+#include "crm/config/config.h"
+#include "crm/reports/html.h"
+#include "crm/store/store.h"
+
+namespace crm::reports {
+
+// What the store does not know: counters kept by the running pipeline.
+struct ReportContext {
+  std::optional<std::uint64_t> rejected_samples;  // since the pipeline started
+};
+
+nlohmann::json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle,
+                                 analytics::Period period, const ReportContext& context);
+
+// The series behind the HTML charts for the same period (SOH history over
+// all the car's life, so the projection has its context).
+ChartData buildChartData(store::Store& store, const config::VehicleConfig& vehicle,
+                         analytics::Period period);
+
+// Builds the report, stores it, and queues it to the outbox as
+// health-report (body = the report). Returns the report.
+Result<nlohmann::json, store::StoreError> generateReport(store::Store& store,
+                                                         const config::VehicleConfig& vehicle,
+                                                         analytics::Period period,
+                                                         const ReportContext& context);
+
+// True when `period_days` have passed since the period of the last stored
+// report ended (or since the first data, when there is no report yet).
+bool reportDue(store::Store& store, std::int64_t now_ms, int period_days);
+
+// The default period: `days` ending at `end_ms`.
+analytics::Period periodEnding(std::int64_t end_ms, int days);
+
+}  // namespace crm::reports

@@ -1,0 +1,223 @@
+#include "sections.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <set>
+
+namespace crm::reports {
+namespace {
+
+using nlohmann::json;
+namespace sig = vehicle::sig;
+constexpr std::int64_t kDay = 86'400'000;
+
+json orNull(const std::optional<double>& v, int decimals) {
+  return v ? json(roundTo(*v, decimals)) : json(nullptr);
+}
+
+std::int64_t parseDateMs(const std::string& ymd) {
+  std::tm tm{};
+  if (std::sscanf(ymd.c_str(), "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) return 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
+}
+
+// Least-squares slope of (day index, value), in value per day.
+std::optional<double> slopePerDay(const std::vector<std::pair<double, double>>& pts) {
+  if (pts.size() < 5) return std::nullopt;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const auto& [x, y] : pts) {
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const double n = static_cast<double>(pts.size());
+  const double den = n * sxx - sx * sx;
+  if (den == 0) return std::nullopt;
+  return (n * sxy - sx * sy) / den;
+}
+
+}  // namespace
+
+double roundTo(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
+std::vector<store::Rollup> dailySeries(store::Store& store, vehicle::SignalId signal,
+                                       analytics::Period period) {
+  std::vector<store::Rollup> out;
+  for (std::int64_t day = store.dayStart(period.from_ms); day < period.to_ms; day += kDay) {
+    for (const auto& r : store.dailyRollups(day)) {
+      if (r.signal == signal) out.push_back(r);
+    }
+  }
+  return out;
+}
+
+json lowVoltageSection(store::Store& store, analytics::Period period) {
+  // The 12 V battery is read at rest: a car asleep draws almost nothing, so
+  // the day's minimum is close to the resting voltage.
+  std::optional<double> min_v;
+  for (const auto& r : dailySeries(store, sig::kLvBatteryVoltage, period)) {
+    min_v = std::min(min_v.value_or(r.min), r.min);
+  }
+  json status = nullptr;
+  if (min_v) status = *min_v < 11.8 ? "attention" : *min_v < 12.2 ? "watch" : "good";
+  return {{"min_rest_voltage_v", orNull(min_v, 2)}, {"status", status}};
+}
+
+json tyresSection(store::Store& store, const config::VehicleConfig& vehicle,
+                  analytics::Period period) {
+  static const std::pair<const char*, vehicle::SignalId> kTyres[] = {
+      {"front_left", sig::kTyreFrontLeft},
+      {"front_right", sig::kTyreFrontRight},
+      {"rear_left", sig::kTyreRearLeft},
+      {"rear_right", sig::kTyreRearRight}};
+  json positions = json::array();
+  int worst = -1;  // -1 unknown, 0 good, 1 watch, 2 attention
+  for (const auto& [name, id] : kTyres) {
+    const auto days = dailySeries(store, id, period);
+    if (days.empty()) {
+      positions.push_back({{"position", name}, {"pressure_kpa", nullptr}, {"status", nullptr}});
+      continue;
+    }
+    const double last = days.back().last;
+    // A slow leak is a steady loss over days, not one cold morning: fit the
+    // daily means of the last two weeks.
+    std::vector<std::pair<double, double>> pts;
+    for (const auto& d : days) {
+      if (d.bucket_ms >= days.back().bucket_ms - 14 * kDay) {
+        pts.emplace_back(static_cast<double>(d.bucket_ms - days.front().bucket_ms) / kDay,
+                         d.sum / static_cast<double>(d.count));
+      }
+    }
+    const auto slope = slopePerDay(pts);
+    int level = 0;
+    const char* status = "good";
+    if (last < vehicle.tyre_placard_kpa * 0.8) {
+      level = 2;
+      status = "attention";
+    } else if ((slope && *slope < -1.5) || last < vehicle.tyre_placard_kpa * 0.9) {
+      level = 1;
+      status = slope && *slope < -1.5 ? "slow_leak" : "low";
+    }
+    worst = std::max(worst, level);
+    positions.push_back(
+        {{"position", name}, {"pressure_kpa", roundTo(last, 1)}, {"status", status}});
+  }
+  const json overall = worst < 0    ? json(nullptr)
+                       : worst == 0 ? json("good")
+                       : worst == 1 ? json("watch")
+                                    : json("attention");
+  return {{"status", overall}, {"positions", positions}};
+}
+
+json faultsSection(store::Store& store, analytics::Period period) {
+  struct Seen {
+    std::int64_t first = 0, last = 0;
+    bool active = false;
+  };
+  std::map<std::string, Seen> codes;
+  auto apply = [&](std::int64_t ts, const std::string& joined) {
+    std::set<std::string> now;
+    for (std::size_t start = 0; start < joined.size();) {
+      auto comma = joined.find(',', start);
+      if (comma == std::string::npos) comma = joined.size();
+      if (comma > start) now.insert(joined.substr(start, comma - start));
+      start = comma + 1;
+    }
+    for (auto& [code, seen] : codes) seen.active = now.contains(code);
+    for (const auto& code : now) {
+      auto [it, fresh] = codes.try_emplace(code, Seen{ts, ts, true});
+      it->second.last = ts;
+      it->second.active = true;
+    }
+  };
+  if (auto before = store.sampleBefore(sig::kDtcList, period.from_ms))
+    apply(before->ts_ms, before->text);
+  for (const auto& s : store.samples(sig::kDtcList, period.from_ms, period.to_ms))
+    apply(s.ts_ms, s.text);
+  json out = json::array();
+  for (const auto& [code, seen] : codes) {
+    out.push_back({{"code", code},
+                   {"first_seen", seen.first},
+                   {"last_seen", seen.last},
+                   {"active", seen.active}});
+  }
+  return out;
+}
+
+json serviceSection(const config::VehicleConfig& vehicle, std::optional<double> odometer_km,
+                    std::int64_t now_ms) {
+  // Defaults of domain.md §4 until per-model tables and service records
+  // (the service-record command) arrive: counted from delivery.
+  struct Item {
+    const char* name;
+    std::optional<double> every_km;
+    std::optional<int> every_days;
+  };
+  static const Item kItems[] = {{"tire_rotation", 10000.0, std::nullopt},
+                                {"cabin_filter", std::nullopt, 730},
+                                {"brake_fluid", std::nullopt, 1461},
+                                {"ac_desiccant", std::nullopt, 1461},
+                                {"annual_inspection", std::nullopt, 365}};
+  const std::int64_t delivered = parseDateMs(vehicle.delivered);
+  json due = json::array();
+  for (const auto& item : kItems) {
+    // Without a service record nothing was done since delivery: what is past
+    // its first due point is overdue.
+    json entry = {
+        {"item", item.name}, {"due_in_km", nullptr}, {"due_in_days", nullptr}, {"overdue", false}};
+    bool overdue = false;
+    if (item.every_km && odometer_km) {
+      const double left = *item.every_km - *odometer_km;
+      entry["due_in_km"] = roundTo(left, 0);
+      overdue |= left < 0;
+    }
+    if (item.every_days && delivered > 0) {
+      const auto left = *item.every_days - (now_ms - delivered) / kDay;
+      entry["due_in_days"] = left;
+      overdue |= left < 0;
+    }
+    entry["overdue"] = overdue;
+    due.push_back(entry);
+  }
+  // No visits recorded yet: a car younger than a year is "new", older "lost"
+  // (domain.md §1 visit-based status).
+  const bool young = delivered > 0 && now_ms - delivered < 365 * kDay;
+  return {{"due", due},
+          {"last_visit", nullptr},
+          {"visits_12_months", 0},
+          {"customer_status", young ? "new" : "lost"}};
+}
+
+json dataQualitySection(store::Store& store, analytics::Period period,
+                        std::optional<std::uint64_t> rejected) {
+  std::int64_t samples = 0;
+  std::int64_t gaps = 0;
+  std::int64_t last_seen = -1;
+  for (std::int64_t day = store.dayStart(period.from_ms); day < period.to_ms; day += kDay) {
+    const auto rs = store.dailyRollups(day);
+    if (rs.empty()) continue;
+    std::int64_t first = INT64_MAX, last = 0;
+    for (const auto& r : rs) {
+      samples += r.count;
+      first = std::min(first, r.first_ts);
+      last = std::max(last, r.last_ts);
+    }
+    // A gap: more than an hour with nothing from the car (parked cars still
+    // report every 30 min). Seen at day granularity, the cheap way.
+    if (last_seen >= 0 && first - last_seen > 3'600'000) ++gaps;
+    last_seen = last;
+  }
+  return {{"samples", samples},
+          {"rejected", rejected ? json(*rejected) : json(nullptr)},
+          {"gaps", gaps}};
+}
+
+}  // namespace crm::reports

@@ -1,0 +1,117 @@
+// Derived records: charging sessions, trips, capacity estimates, reports.
+#include "impl.h"
+
+namespace crm::store {
+namespace {
+
+void bindOptional(Stmt& s, int i, const std::optional<double>& v) {
+  if (v) {
+    s.bind(i, *v);
+  } else {
+    s.bindNull(i);
+  }
+}
+
+}  // namespace
+
+Status<StoreError> Store::addChargingSession(const ChargingSession& c) {
+  if (auto st = begin(); !st) return st;
+  Stmt s(impl_->db.handle(),
+         "INSERT INTO charging_sessions(start_ms,end_ms,start_soc,end_soc,energy_kwh,peak_kw,"
+         "average_kw,dc,pack_temp_max_c,interrupted,inferred) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, c.start_ms)
+      .bind(2, c.end_ms)
+      .bind(3, c.start_soc)
+      .bind(4, c.end_soc)
+      .bind(5, c.energy_kwh)
+      .bind(6, c.peak_kw)
+      .bind(7, c.average_kw)
+      .bind(8, static_cast<std::int64_t>(c.dc))
+      .bind(9, c.pack_temp_max_c)
+      .bind(10, static_cast<std::int64_t>(c.interrupted))
+      .bind(11, static_cast<std::int64_t>(c.inferred));
+  if (s.run() != SQLITE_DONE)
+    return fail(StoreError::kIo, "charging session: " + impl_->db.lastError());
+  return {};
+}
+
+Status<StoreError> Store::addTrip(const Trip& t) {
+  if (auto st = begin(); !st) return st;
+  Stmt s(impl_->db.handle(),
+         "INSERT INTO trips(start_ms,end_ms,distance_km,energy_kwh,ambient_c) VALUES(?,?,?,?,?)");
+  s.bind(1, t.start_ms).bind(2, t.end_ms).bind(3, t.distance_km).bind(4, t.energy_kwh);
+  bindOptional(s, 5, t.ambient_c);
+  if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "trip: " + impl_->db.lastError());
+  return {};
+}
+
+Status<StoreError> Store::addCapacityEstimate(const CapacityEstimate& e) {
+  if (auto st = begin(); !st) return st;
+  Stmt s(impl_->db.handle(),
+         "INSERT INTO capacity_estimates(ts,capacity_kwh,soc_span,temperature_c) VALUES(?,?,?,?)");
+  s.bind(1, e.ts_ms).bind(2, e.capacity_kwh).bind(3, e.soc_span);
+  bindOptional(s, 4, e.temperature_c);
+  if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "capacity: " + impl_->db.lastError());
+  return {};
+}
+
+Result<std::int64_t, StoreError> Store::addReport(const StoredReport& r) {
+  if (auto st = begin(); !st) return st.error();
+  Stmt s(impl_->db.handle(),
+         "INSERT INTO reports(period_from,period_to,generated_ms,json) VALUES(?,?,?,?)");
+  s.bind(1, r.period_from).bind(2, r.period_to).bind(3, r.generated_ms).bind(4, r.json);
+  if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "report: " + impl_->db.lastError());
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db.handle()));
+}
+
+std::vector<ChargingSession> Store::chargingSessions(std::int64_t from_ms, std::int64_t to_ms) {
+  std::vector<ChargingSession> out;
+  Stmt s(impl_->db.handle(),
+         "SELECT start_ms,end_ms,start_soc,end_soc,energy_kwh,peak_kw,average_kw,dc,"
+         "pack_temp_max_c,interrupted,inferred FROM charging_sessions "
+         "WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms");
+  s.bind(1, from_ms).bind(2, to_ms);
+  while (s.step() == SQLITE_ROW) {
+    out.push_back(ChargingSession{s.i64(0), s.i64(1), s.f64(2), s.f64(3), s.f64(4), s.f64(5),
+                                  s.f64(6), s.i64(7) != 0, s.f64(8), s.i64(9) != 0,
+                                  s.i64(10) != 0});
+  }
+  return out;
+}
+
+std::vector<Trip> Store::trips(std::int64_t from_ms, std::int64_t to_ms) {
+  std::vector<Trip> out;
+  Stmt s(impl_->db.handle(),
+         "SELECT start_ms,end_ms,distance_km,energy_kwh,ambient_c FROM trips "
+         "WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms");
+  s.bind(1, from_ms).bind(2, to_ms);
+  while (s.step() == SQLITE_ROW) {
+    Trip t{s.i64(0), s.i64(1), s.f64(2), s.f64(3), std::nullopt};
+    if (!s.isNull(4)) t.ambient_c = s.f64(4);
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<CapacityEstimate> Store::capacityEstimates(std::int64_t from_ms, std::int64_t to_ms) {
+  std::vector<CapacityEstimate> out;
+  Stmt s(impl_->db.handle(),
+         "SELECT ts,capacity_kwh,soc_span,temperature_c FROM capacity_estimates "
+         "WHERE ts >= ? AND ts < ? ORDER BY ts");
+  s.bind(1, from_ms).bind(2, to_ms);
+  while (s.step() == SQLITE_ROW) {
+    CapacityEstimate e{s.i64(0), s.f64(1), s.f64(2), std::nullopt};
+    if (!s.isNull(3)) e.temperature_c = s.f64(3);
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::optional<StoredReport> Store::latestReport() {
+  Stmt s(impl_->db.handle(),
+         "SELECT id,period_from,period_to,generated_ms,json FROM reports ORDER BY id DESC LIMIT 1");
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  return StoredReport{s.i64(0), s.i64(1), s.i64(2), s.i64(3), s.text(4)};
+}
+
+}  // namespace crm::store
