@@ -1,5 +1,6 @@
 #include "crm/config/config.h"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -34,11 +35,21 @@ std::string checkVin(const std::string& s) {
   return {};
 }
 
+// Parses a run of digits at s[pos, pos+len); nullopt unless all are digits.
+std::optional<int> digits(const std::string& s, std::size_t pos, std::size_t len) {
+  int v = 0;
+  const char* first = s.data() + pos;
+  auto [end, ec] = std::from_chars(first, first + len, v);
+  if (ec != std::errc() || end != first + len) return std::nullopt;
+  return v;
+}
+
 std::string checkDate(const std::string& s) {
-  int y = 0, m = 0, d = 0;
-  char extra = 0;
-  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 ||
-      y < 2000 || m < 1 || m > 12 || d < 1 || d > 31) {
+  const auto y = s.size() == 10 ? digits(s, 0, 4) : std::nullopt;
+  const auto m = s.size() == 10 ? digits(s, 5, 2) : std::nullopt;
+  const auto d = s.size() == 10 ? digits(s, 8, 2) : std::nullopt;
+  if (!y || !m || !d || s[4] != '-' || s[7] != '-' || *y < 2000 || *m < 1 || *m > 12 || *d < 1 ||
+      *d > 31) {
     return "expected a date YYYY-MM-DD";
   }
   return {};
@@ -46,6 +57,12 @@ std::string checkDate(const std::string& s) {
 
 std::string checkNonEmpty(const std::string& s) {
   return s.empty() ? "expected a non-empty string" : "";
+}
+
+std::string checkDtc(const std::string& s) {
+  const bool ok = s.size() == 5 && std::string_view("PCBU").find(s[0]) != std::string_view::npos &&
+                  s.find_first_not_of("0123456789ABCDEF", 1) == std::string::npos;
+  return ok ? "" : "expected a DTC like P0A7F ([PCBU] + 4 hex)";
 }
 
 std::string checkBroker(const std::string& s) {
@@ -63,13 +80,10 @@ std::string checkTopicPrefix(const std::string& s) {
 }
 
 std::string parseClock(const std::string& s, int& minutes) {
-  int h = -1, m = -1;
-  char extra = 0;
-  if (s.size() != 5 || std::sscanf(s.c_str(), "%2d:%2d%c", &h, &m, &extra) != 2 || h < 0 ||
-      h > 23 || m < 0 || m > 59) {
-    return "expected a local time HH:MM";
-  }
-  minutes = h * 60 + m;
+  const auto h = s.size() == 5 ? digits(s, 0, 2) : std::nullopt;
+  const auto m = s.size() == 5 ? digits(s, 3, 2) : std::nullopt;
+  if (!h || !m || s[2] != ':' || *h > 23 || *m > 59) return "expected a local time HH:MM";
+  minutes = *h * 60 + *m;
   return {};
 }
 
@@ -91,6 +105,17 @@ void readSimulator(JsonReader& r, vehicle::SimulatorConfig& sim) {
   r.boolean("bms_reports_soh", sim.bms_reports_soh);
   r.boolean("noise", sim.noise);
   r.boolean("gaps", sim.gaps);
+  r.number("home_charger_kw", sim.home_charger_kw, 1, 22);
+  r.number("dc_charger_kw", sim.dc_charger_kw, 20, 400);
+  r.number("lv_battery_decline_v_per_year", sim.lv_battery_decline_v_per_year, 0, 10);
+  r.boolean("location", sim.location);
+  r.array("dtcs", [&](JsonReader& d) {
+    vehicle::InjectedDtc dtc;
+    d.string("code", dtc.code, checkDtc);
+    d.number("on_day", dtc.on_day, 0, 36500);
+    d.number("off_day", dtc.off_day, -1, 36500);
+    sim.dtcs.push_back(dtc);
+  });
   r.object("slow_leak", [&](JsonReader& leak) {
     vehicle::SlowLeak l;
     leak.integer("position", l.position, 0, 3);

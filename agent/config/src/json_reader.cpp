@@ -93,6 +93,27 @@ void JsonReader::object(const char* key, const std::function<void(JsonReader&)>&
   child.finish();
 }
 
+void JsonReader::array(const char* key, const std::function<void(JsonReader&)>& read) {
+  const auto* v = find(key);
+  if (v == nullptr) return;
+  if (!v->is_array()) {
+    failKey(key, "expected an array");
+    return;
+  }
+  for (std::size_t i = 0; i < v->size() && !failed(); ++i) {
+    const auto& item = (*v)[i];
+    const std::string path =
+        (path_.empty() ? "" : path_ + ".") + key + "[" + std::to_string(i) + "]";
+    if (!item.is_object()) {
+      if (error_.empty()) error_ = path + ": expected an object";
+      return;
+    }
+    JsonReader child(item, path, error_);
+    read(child);
+    child.finish();
+  }
+}
+
 void JsonReader::finish() {
   for (const auto& [key, value] : obj_.items()) {
     if (!seen_.contains(key)) {

@@ -24,6 +24,8 @@ class JsonReader {
               const std::function<std::string(const std::string&)>& check = {});
   // Calls `read` with a reader for the nested object, if the key is present.
   void object(const char* key, const std::function<void(JsonReader&)>& read);
+  // Calls `read` for each element of an array of objects, if the key is present.
+  void array(const char* key, const std::function<void(JsonReader&)>& read);
   bool has(const char* key) const { return obj_.contains(key); }
   // Reports keys that no call above asked for.
   void finish();

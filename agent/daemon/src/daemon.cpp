@@ -44,6 +44,7 @@ class Daemon {
         store_(std::move(store)),
         source_(std::move(source)),
         ingest_(*store_, config_, telemetry::Ingest::VinFrom::kConfiguration),
+        analytics_(*store_, config_.vehicle),
         signals_(io_, SIGINT, SIGTERM),
         hup_(io_, SIGHUP),
         pace_(io_),

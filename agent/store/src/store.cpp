@@ -27,7 +27,7 @@ std::string moveAside(const std::string& path) {
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  const std::string aside = path + ".corrupt-" + std::to_string(now);
+  std::string aside = path + ".corrupt-" + std::to_string(now);
   std::error_code ec;
   fs::rename(path, aside, ec);
   fs::rename(path + "-wal", aside + "-wal", ec);

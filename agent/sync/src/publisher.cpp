@@ -186,6 +186,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
       for (auto& m : batch) {
         auto msg = mqtt::make_message(root + "/" + m.kind, std::move(m.payload), 1, m.retain);
         try {
+          // Paho hands back an opaque context pointer: it carries the seq itself,
+          // so no per-message allocation has to outlive the callback.
+          // NOLINTNEXTLINE(performance-no-int-to-ptr)
           client->publish(msg, reinterpret_cast<void*>(static_cast<std::intptr_t>(m.seq)),
                           publish_listener);
         } catch (const mqtt::exception& e) {

@@ -86,6 +86,17 @@ TEST(Config, InvalidJsonIsReported) {
   EXPECT_NE(c.error().message.find("not valid JSON"), std::string::npos);
 }
 
+TEST(Config, InjectedDtcsAreReadAndABadOneIsNamedByIndex) {
+  auto ok = parse(R"({"source": {"simulator": {"dtcs": [{"code": "P0A7F", "on_day": 3}]}}})");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  ASSERT_EQ(ok->source.simulator.dtcs.size(), 1U);
+  EXPECT_EQ(ok->source.simulator.dtcs[0].code, "P0A7F");
+  auto bad = parse(R"({"source": {"simulator": {"dtcs": [{"code": "P0A7F"}, {"code": "X1"}]}}})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("source.simulator.dtcs[1].code"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(Config, MissingFileIsCannotRead) {
   auto c = loadConfig("/nonexistent/agent.json");
   ASSERT_FALSE(c.ok());

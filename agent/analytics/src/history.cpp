@@ -1,0 +1,119 @@
+#include "history.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "robust.h"
+
+namespace crm::analytics::detail {
+namespace {
+namespace sig = vehicle::sig;
+// No car history is older than this; bounds the backward walk.
+constexpr int kMaxHistoryDays = 25 * 366;
+}  // namespace
+
+StepSeries loadSeries(store::Store& store, vehicle::SignalId signal, std::int64_t from_ms,
+                      std::int64_t to_ms) {
+  StepSeries s;
+  if (auto b = store.sampleBefore(signal, from_ms)) s.initial = b->number;
+  s.points = store.samples(signal, from_ms, to_ms);
+  return s;
+}
+
+void forEachDay(store::Store& store, std::int64_t from_ms, std::int64_t to_ms,
+                const std::function<void(std::int64_t, const std::vector<store::Rollup>&)>& fn) {
+  if (to_ms <= from_ms) return;
+  // Day starts are looked up through the store so that DST-free local
+  // offsets stay the store's business.
+  for (std::int64_t day = store.dayStart(from_ms); day < to_ms;
+       day = store.dayStart(day + kMsPerDay + kMsPerHour)) {
+    const auto rs = store.dailyRollups(day);
+    if (!rs.empty()) fn(day, rs);
+  }
+}
+
+const store::Rollup* findRollup(const std::vector<store::Rollup>& rs, vehicle::SignalId id) {
+  for (const auto& r : rs) {
+    if (r.signal == id) return &r;
+  }
+  return nullptr;
+}
+
+std::int64_t historyStartDay(store::Store& store, std::int64_t to_ms,
+                             std::int64_t known_earliest_ms, int empty_days_to_stop) {
+  const std::int64_t earliest = std::min(known_earliest_ms, to_ms);
+  std::int64_t day = store.dayStart(to_ms);
+  std::int64_t first = day;
+  int empty = 0;
+  for (int i = 0; i < kMaxHistoryDays; ++i) {
+    if (!store.dailyRollups(day).empty()) {
+      first = day;
+      empty = 0;
+    } else if (++empty >= empty_days_to_stop && day < earliest) {
+      break;
+    }
+    day = store.dayStart(day - kMsPerHour);
+  }
+  return std::min(first, store.dayStart(earliest));
+}
+
+std::optional<double> odometerKmAt(store::Store& store, std::int64_t ts_ms) {
+  if (auto s = store.sampleBefore(sig::kTraveledDistance, ts_ms)) return s->number / 1000.0;
+  // Raw samples are gone (retention): the last daily value before the day.
+  std::int64_t day = store.dayStart(ts_ms);
+  for (int i = 0; i < 400; ++i) {
+    for (const auto& r : store.dailyRollups(day)) {
+      if (r.signal == sig::kTraveledDistance && r.first_ts < ts_ms)
+        return (r.last_ts < ts_ms ? r.last : r.first) / 1000.0;
+    }
+    day = store.dayStart(day - kMsPerHour);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> odometerDistanceKm(store::Store& store, std::int64_t from_ms,
+                                         std::int64_t to_ms) {
+  const auto end = odometerKmAt(store, to_ms);
+  if (!end) return std::nullopt;
+  std::optional<double> start;
+  if (auto s = store.sampleBefore(sig::kTraveledDistance, from_ms)) {
+    start = s->number / 1000.0;
+  } else {
+    // No value before the period: the history begins inside it, or the raw
+    // samples of its beginning are gone. The earliest value in the period,
+    // from the raw samples or the daily roll-ups (kept for life).
+    std::int64_t start_ts = to_ms;
+    const auto raw = store.samples(sig::kTraveledDistance, from_ms, to_ms);
+    if (!raw.empty()) {
+      start = raw.front().number / 1000.0;
+      start_ts = raw.front().ts_ms;
+    }
+    for (std::int64_t day = store.dayStart(from_ms); day < start_ts;
+         day = store.dayStart(day + kMsPerDay + kMsPerHour)) {
+      const auto rs = store.dailyRollups(day);
+      const auto* r = findRollup(rs, sig::kTraveledDistance);
+      if (r == nullptr) continue;
+      if (r->first_ts >= from_ms && r->first_ts < start_ts) start = r->first / 1000.0;
+      break;
+    }
+  }
+  if (!start) return std::nullopt;
+  return std::max(0.0, *end - *start);
+}
+
+std::optional<Span> dataSpan(store::Store& store, std::int64_t from_ms, std::int64_t to_ms) {
+  Span span;
+  span.first_ms = std::numeric_limits<std::int64_t>::max();
+  span.last_ms = std::numeric_limits<std::int64_t>::min();
+  forEachDay(store, from_ms, to_ms, [&](std::int64_t, const std::vector<store::Rollup>& rs) {
+    ++span.days_with_data;
+    for (const auto& r : rs) {
+      span.first_ms = std::min(span.first_ms, std::max(r.first_ts, from_ms));
+      span.last_ms = std::max(span.last_ms, std::min(r.last_ts, to_ms));
+    }
+  });
+  if (span.days_with_data == 0) return std::nullopt;
+  return span;
+}
+
+}  // namespace crm::analytics::detail

@@ -1,0 +1,13 @@
+# The HTML health report in a real headless browser (Debian's chromium; the
+# test skips itself without /usr/bin/chromium). Screenshots of each page land
+# in report-screenshots/ at the top of the build tree and stay there.
+# Included from tests/integration/CMakeLists.txt.
+crm_add_test(integration_browser
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/report_browser_test.cpp
+  LIBS crm_reports crm_test_support nlohmann_json::nlohmann_json)
+target_include_directories(integration_browser PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit/reports)
+target_compile_definitions(integration_browser PRIVATE
+  CRM_SCREENSHOT_DIR="${CMAKE_BINARY_DIR}/report-screenshots")
+# The browser is a host program and its pictures are the same on every
+# target: the cross run (under qemu) skips it.
+set_tests_properties(integration_browser PROPERTIES LABELS "native-only;browser")

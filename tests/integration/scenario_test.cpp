@@ -1,0 +1,96 @@
+// The scenario suite: each tests/scenarios/*.json describes a car (an agent
+// configuration for the deterministic simulator, optional bad lines to
+// inject) and the report values expected of it. The test saves the scenario
+// as a recording with `crm-agent simulate`, replays it with `crm-agent
+// replay`, and checks report.json.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "crm/testing/temp_dir.h"
+#include "process.h"
+
+namespace crm::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::vector<std::string> scenarioFiles() {
+  std::vector<std::string> out;
+  for (const auto& f : fs::directory_iterator(CRM_SOURCE_DIR "/tests/scenarios")) {
+    if (f.path().extension() == ".json") out.push_back(f.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Spreads `n` bad lines of every kind evenly through the recording.
+void injectGlitches(const std::string& path, int n) {
+  static const char* kBad[] = {
+      "{\"ts\": 1767300000000, \"path\": "
+      "\"Vehicle.Powertrain.TractionBattery.StateOfCharge.Current\", \"value\": 150}",
+      "{\"ts\": 1767300000000, \"path\": \"Vehicle.Flux.Capacitor\", \"value\": 1}",
+      "{\"ts\": 1767300000000, \"path\": \"Vehicle.Speed\"",
+      "{\"ts\": 1767300000000, \"path\": \"Vehicle.Speed\", \"value\": \"fast\"}",
+      "{\"ts\": 1000, \"path\": \"Vehicle.Speed\", \"value\": 10}"};
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(path);
+    for (std::string l; std::getline(in, l);) lines.push_back(std::move(l));
+  }
+  std::ofstream out(path, std::ios::trunc);
+  const std::size_t every = lines.size() / static_cast<std::size_t>(n + 1);
+  int injected = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out << lines[i] << '\n';
+    if (i > 0 && i % every == 0 && injected < n) out << kBad[injected++ % 5] << '\n';
+  }
+}
+
+class Scenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Scenario, ReportMatchesTheExpectedValues) {
+  const json scenario = json::parse(readFile(GetParam()));
+  TempDir dir;
+  writeFile(dir.file("agent.json"), scenario["config"].dump());
+  auto sim = run(agentCommand({"simulate", "--config", dir.file("agent.json"), "--out",
+                               dir.file("rec.jsonl")}),
+                 dir.path());
+  ASSERT_EQ(sim.code, 0) << sim.err;
+  if (scenario.contains("glitches"))
+    injectGlitches(dir.file("rec.jsonl"), scenario["glitches"].get<int>());
+  auto replay = run(agentCommand({"replay", dir.file("rec.jsonl"), "--out", dir.file("out"),
+                                  "--config", dir.file("agent.json")}),
+                    dir.path());
+  ASSERT_EQ(replay.code, 0) << replay.err;
+  const json report = json::parse(readFile(dir.file("out/report.json")));
+
+  for (const auto& e : scenario["expect"]) {
+    const std::string path = e["path"];
+    ASSERT_TRUE(report.contains(json::json_pointer(path))) << path << " missing";
+    const json& v = report[json::json_pointer(path)];
+    const std::string where = fs::path(GetParam()).stem().string() + " " + path + " = " + v.dump();
+    if (e.contains("equals")) EXPECT_EQ(v, e["equals"]) << where;
+    if (e.contains("min")) {
+      ASSERT_TRUE(v.is_number()) << where;
+      EXPECT_GE(v.get<double>(), e["min"].get<double>()) << where;
+    }
+    if (e.contains("max")) {
+      ASSERT_TRUE(v.is_number()) << where;
+      EXPECT_LE(v.get<double>(), e["max"].get<double>()) << where;
+    }
+    if (e.contains("one_of")) {
+      const auto& options = e["one_of"];
+      EXPECT_NE(std::find(options.begin(), options.end(), v), options.end()) << where;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Suite, Scenario, ::testing::ValuesIn(scenarioFiles()),
+                         [](const auto& info) { return fs::path(info.param).stem().string(); });
+
+}  // namespace
+}  // namespace crm::testing
