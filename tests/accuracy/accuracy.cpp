@@ -67,6 +67,8 @@ void report(const RunConfig& rc, const RunResult& r, const Targets& t) {
     }
     line("truth inside the SOH interval (share)", r.soh_coverage, ">=", t.soh_coverage,
          r.soh_coverage >= t.soh_coverage);
+    std::printf("  SOH interval mean width %.2f points; last source %s\n", r.soh_mean_width,
+                r.soh.empty() ? "-" : r.soh.back().source.c_str());
   }
   if (rc.sim.days >= 360) {
     const double e =

@@ -246,8 +246,10 @@ RunResult runOne(const RunConfig& rc, const std::string& dir) {
     if (!c.value) continue;
     ++checks;
     if (*c.low <= c.truth && c.truth <= *c.high) ++covered;
+    r.soh_mean_width += *c.high - *c.low;
   }
   r.soh_coverage = checks > 0 ? static_cast<double>(covered) / checks : 0;
+  if (checks > 0) r.soh_mean_width /= checks;
   const auto end = analytics::summarizeSoh(st, vc, {last_ts - 30 * kDayMs, last_ts + 1});
   const double truth_end = trueSohAt(truth, last_ts);
   if (end.value) r.soh_final_error = std::fabs(*end.value - truth_end);

@@ -55,6 +55,7 @@ struct RunResult {
   // SOH.
   std::vector<SohCheck> soh;
   double soh_coverage = 0;                // share of checks with truth in [low, high]
+  double soh_mean_width = 0;              // mean of high - low over the checks, points
   std::optional<double> soh_final_error;  // |value - truth| at the end
   std::optional<double> soh_estimated_final_error;
   std::optional<double> degradation, degradation_truth;

@@ -119,9 +119,9 @@ double coverage(const std::vector<Point>& pts, double from_ms, double to_ms) {
   return static_cast<double>(std::count(hit.begin(), hit.end(), true)) / bins;
 }
 
-// The BMS reports at most 100 %: a value at the cap only says "at least",
-// so a pack whose BMS reads high starts with a flat run that would hide
-// the loss. Days up to the last one at the cap are left out.
+// The BMS's SOH reads at most 100 %: a value at the cap only says "at
+// least", so a pack whose BMS reads high starts with a flat run that would
+// hide the loss. Days up to the last one at the cap are left out.
 std::vector<Point> uncensored(const std::vector<Point>& bms) {
   std::size_t first = 0;
   for (std::size_t i = 0; i < bms.size(); ++i) {
@@ -132,27 +132,27 @@ std::vector<Point> uncensored(const std::vector<Point>& bms) {
 
 // Degradation, points a year: one slope shared by the capacity estimates
 // and the BMS's daily values, each with its own offset (the BMS's bias).
-// Needs 90 days of data and points in most months of the history: a rate
-// from points bunched in one season would mistake summer ageing (faster in
-// the heat) for the trend.
+// A series takes part only when it has points in most months of the
+// history: a rate from points bunched in one season would mistake summer
+// ageing (faster in the heat) for the trend. Needs 90 days of data.
 std::optional<double> degradationRate(const std::vector<Point>& est, const std::vector<Point>& bms,
                                       double history_from, double to) {
   std::vector<detail::Series> groups;
-  std::vector<Point> all;
+  double first = to, last = history_from;
+  std::size_t points = 0;
   for (const auto* series : {&est, &bms}) {
-    if (series->size() < 2) continue;
+    if (series->size() < 2 || coverage(*series, history_from, to) < kMinCoverage) continue;
     detail::Series g;
     for (const auto& p : *series) {
       g.x.push_back((p.t_ms - history_from) / kMsPerYear);
       g.y.push_back(p.soh);
-      all.push_back(p);
+      first = std::min(first, p.t_ms);
+      last = std::max(last, p.t_ms);
     }
+    points += series->size();
     groups.push_back(std::move(g));
   }
-  if (all.size() < 10) return std::nullopt;
-  std::sort(all.begin(), all.end(), [](const Point& a, const Point& b) { return a.t_ms < b.t_ms; });
-  if ((all.back().t_ms - all.front().t_ms) / kMsPerDay < kMinRateDays) return std::nullopt;
-  if (coverage(all, history_from, to) < kMinCoverage) return std::nullopt;
+  if (points < 10 || (last - first) / kMsPerDay < kMinRateDays) return std::nullopt;
   // Pairs closer than two weeks carry noise, not slope.
   const auto slope = detail::pooledSlope(groups, 14.0 / 365.0);
   if (!slope) return std::nullopt;
@@ -217,14 +217,20 @@ SohSummary summarizeSoh(store::Store& store, const config::VehicleConfig& vehicl
   const std::int64_t first_day = detail::historyStartDay(
       store, period.to_ms, estimates.empty() ? period.to_ms : estimates.front().ts_ms);
   std::vector<Point> bms_days;
+  std::vector<Point> net_days;  // NetCapacity as percent of nominal: not capped at 100
   std::vector<Point> odo_days;  // km
   detail::forEachDay(store, first_day, period.to_ms, [&](std::int64_t day, const auto& rs) {
     if (const auto* r = detail::findRollup(rs, sig::kSoh); r && r->count > 0)
       bms_days.push_back({static_cast<double>(day) + kMsPerDay / 2.0, r->sum / r->count});
+    if (const auto* r = detail::findRollup(rs, sig::kNetCapacity); r && r->count > 0) {
+      net_days.push_back(
+          {static_cast<double>(day) + kMsPerDay / 2.0, r->sum / r->count / nominal * 100.0});
+    }
     if (const auto* r = detail::findRollup(rs, sig::kTraveledDistance))
       odo_days.push_back({static_cast<double>(r->last_ts), r->last / 1000.0});
   });
   std::vector<Point> est;
+  est.reserve(estimates.size());
   for (const auto& e : estimates)
     est.push_back({static_cast<double>(e.ts_ms), e.capacity_kwh / nominal * 100.0});
 
@@ -247,7 +253,10 @@ SohSummary summarizeSoh(store::Store& store, const config::VehicleConfig& vehicl
   }
   // Degradation over all history.
   const double history_from = static_cast<double>(first_day);
-  const std::optional<double> rate = degradationRate(est, uncensored(bms_days), history_from, to);
+  // The BMS's trend from its net capacity where it reports one (never
+  // capped), else from its SOH.
+  const std::optional<double> rate =
+      degradationRate(est, net_days.empty() ? uncensored(bms_days) : net_days, history_from, to);
   if (rate) out.degradation_percent_per_year = std::round(*rate * 100.0) / 100.0;
 
   const auto estimated =

@@ -153,6 +153,17 @@ TEST(HtmlReport, NonFiniteChartValuesAreSkipped) {
   EXPECT_TRUE(contains(page, "<svg"));
 }
 
+TEST(HtmlReport, AbsurdSohValuesStayInsideTheChart) {
+  ChartData charts = sampleCharts();
+  charts.soh.push_back({1769817600000, 94.0, -1e12, 1e12});
+
+  const std::string page = renderHtml(sampleReport(), charts, "en");
+
+  EXPECT_TRUE(contains(page, "<svg"));
+  EXPECT_LT(page.size(), 100u * 1024u);
+  EXPECT_FALSE(contains(page, "e+"));  // no coordinate in exponent notation
+}
+
 TEST(HtmlReport, MarkupInReportStringsIsEscaped) {
   json report = sampleReport();
   report["vehicle"]["model"] = "<b>Aurora</b> \"S\" & 'T'";

@@ -6,8 +6,11 @@
 // Threading: pure function.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace crm::reports {
 
@@ -20,9 +23,9 @@ struct ChartData {
     double value, low, high;
   };
   std::vector<SohPoint> soh;
-  std::vector<double> start_soc;                     // one per charging session
+  std::vector<double> start_soc;  // one per charging session
   std::vector<double> end_soc;
-  std::vector<std::pair<std::string, double>> monthly_distance_km;  // ("2026-01", km)
+  std::vector<std::pair<std::string, double>> monthly_distance_km;    // ("2026-01", km)
   std::vector<std::pair<std::string, double>> efficiency_by_ambient;  // (band, kWh/100 km)
 };
 
