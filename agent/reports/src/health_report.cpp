@@ -117,12 +117,12 @@ ChartData buildChartData(store::Store& store, const config::VehicleConfig& vehic
                          analytics::Period period) {
   ChartData c;
   // SOH history: the summary at the end of each 30-day step of the car's
-  // recorded life (bounded: at most 60 points).
+  // recorded life, at most 24 points (each one reads the history again).
   std::int64_t first = period.from_ms;
   if (auto est = store.capacityEstimates(0, period.to_ms); !est.empty()) {
     first = std::min(first, est.front().ts_ms);
   }
-  const std::int64_t step = std::max<std::int64_t>(30 * kDay, (period.to_ms - first) / 60);
+  const std::int64_t step = std::max<std::int64_t>(30 * kDay, (period.to_ms - first) / 24);
   for (std::int64_t end = first + step; end <= period.to_ms + step - 1; end += step) {
     const auto s = analytics::summarizeSoh(store, vehicle, {first, std::min(end, period.to_ms)});
     if (s.value && s.low && s.high)

@@ -39,6 +39,15 @@ struct Store::Impl {
   std::int64_t samples_reduced = 0;
   std::int64_t last_retention_day = -1;
   boost::uuids::random_generator uuid;
+
+  // Catalogue id of a stored signal id (signals this agent version does not
+  // know, e.g. from a newer one, have none).
+  std::optional<vehicle::SignalId> catalogueId(std::int64_t db_id) const {
+    for (std::size_t i = 0; i < signals.size(); ++i) {
+      if (signals[i].db_id == db_id) return static_cast<vehicle::SignalId>(i);
+    }
+    return std::nullopt;
+  }
 };
 
 // Schema creation and migrations (schema.cpp). Returns an empty string on

@@ -21,6 +21,7 @@ CREATE TABLE rollup_hourly(signal INTEGER NOT NULL, bucket INTEGER NOT NULL, n I
 CREATE TABLE rollup_daily(signal INTEGER NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
   min REAL, max REAL, sum REAL, first REAL, last REAL, first_ts INTEGER, last_ts INTEGER,
   PRIMARY KEY(signal, bucket)) WITHOUT ROWID;
+CREATE INDEX rollup_daily_by_bucket ON rollup_daily(bucket);
 CREATE TABLE outbox(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
   priority INTEGER NOT NULL, retain INTEGER NOT NULL, created_ms INTEGER NOT NULL,
   payload TEXT NOT NULL);
