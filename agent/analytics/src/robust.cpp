@@ -1,5 +1,7 @@
 #include "robust.h"
 
+#include "crm/common/civil_time.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -80,21 +82,7 @@ std::optional<double> pooledSlope(const std::vector<Series>& groups, double min_
 }
 
 std::string isoDate(std::int64_t ts_ms, int utc_offset_minutes) {
-  const std::int64_t local = ts_ms + static_cast<std::int64_t>(utc_offset_minutes) * kMsPerMinute;
-  std::int64_t days = local / kMsPerDay - ((local % kMsPerDay) < 0 ? 1 : 0);
-  // H. Hinnant's civil_from_days.
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
+  return civil::isoDate(ts_ms, utc_offset_minutes);
 }
 
 double localHour(std::int64_t ts_ms, int utc_offset_minutes) {

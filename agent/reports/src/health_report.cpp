@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "crm/common/civil_time.h"
 #include "sections.h"
 
 namespace crm::reports {
@@ -11,10 +12,7 @@ using nlohmann::json;
 namespace sig = vehicle::sig;
 constexpr std::int64_t kDay = 86'400'000;
 
-json orNull(const std::optional<double>& v, int decimals) {
-  return v ? json(roundTo(*v, decimals)) : json(nullptr);
-}
-json orNull(const std::optional<std::string>& v) {
+json textOrNull(const std::optional<std::string>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
@@ -30,13 +28,13 @@ json batterySection(const analytics::SohSummary& s) {
            {{"value", orNull(s.value, 1)},
             {"low", orNull(s.low, 1)},
             {"high", orNull(s.high, 1)},
-            {"source", orNull(s.source)}}},
+            {"source", textOrNull(s.source)}}},
           {"soh_bms_percent", orNull(s.bms_percent, 1)},
           {"soh_estimated_percent", orNull(s.estimated_percent, 1)},
           {"degradation_percent_per_year", orNull(s.degradation_percent_per_year, 2)},
           {"fleet_typical_percent_per_year", s.fleet_typical_percent_per_year},
           {"projected_80_percent",
-           {{"date", orNull(s.projected_80_date)},
+           {{"date", textOrNull(s.projected_80_date)},
             {"odometer_km", orNull(s.projected_80_odometer_km, 0)}}},
           {"cell_imbalance_mv_max", orNull(s.cell_imbalance_mv_max, 0)},
           {"status", s.status}};
@@ -58,15 +56,6 @@ json chargingSection(const analytics::ChargingSummary& c) {
             {"high_soc_parking", c.habit_scores.high_soc_parking},
             {"deep_discharge", c.habit_scores.deep_discharge},
             {"charging_temperature", c.habit_scores.charging_temperature}}}};
-}
-
-std::string monthOf(std::int64_t ms) {
-  const std::time_t t = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[8];
-  std::strftime(buf, sizeof buf, "%Y-%m", &tm);
-  return buf;
 }
 
 }  // namespace
@@ -133,7 +122,7 @@ ChartData buildChartData(store::Store& store, const config::VehicleConfig& vehic
     c.end_soc.push_back(session.end_soc);
   }
   for (const auto& d : dailySeries(store, sig::kTraveledDistance, period)) {
-    const auto month = monthOf(d.bucket_ms);
+    const auto month = civil::yearMonth(d.bucket_ms, vehicle.utc_offset_minutes);
     const double km = (d.last - d.first) / 1000.0;
     if (c.monthly_distance_km.empty() || c.monthly_distance_km.back().first != month) {
       c.monthly_distance_km.emplace_back(month, 0.0);

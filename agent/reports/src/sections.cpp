@@ -1,5 +1,7 @@
 #include "sections.h"
 
+#include "crm/common/civil_time.h"
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
@@ -12,18 +14,6 @@ namespace {
 using nlohmann::json;
 namespace sig = vehicle::sig;
 constexpr std::int64_t kDay = 86'400'000;
-
-json orNull(const std::optional<double>& v, int decimals) {
-  return v ? json(roundTo(*v, decimals)) : json(nullptr);
-}
-
-std::int64_t parseDateMs(const std::string& ymd) {
-  std::tm tm{};
-  if (std::sscanf(ymd.c_str(), "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) return 0;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
-}
 
 // Least-squares slope of (day index, value), in value per day.
 std::optional<double> slopePerDay(const std::vector<std::pair<double, double>>& pts) {
@@ -42,6 +32,10 @@ std::optional<double> slopePerDay(const std::vector<std::pair<double, double>>& 
 }
 
 }  // namespace
+
+json orNull(const std::optional<double>& v, int decimals) {
+  return v ? json(roundTo(*v, decimals)) : json(nullptr);
+}
 
 double roundTo(double v, int decimals) {
   const double scale = std::pow(10.0, decimals);
@@ -166,7 +160,7 @@ json serviceSection(const config::VehicleConfig& vehicle, std::optional<double> 
                                 {"brake_fluid", std::nullopt, 1461},
                                 {"ac_desiccant", std::nullopt, 1461},
                                 {"annual_inspection", std::nullopt, 365}};
-  const std::int64_t delivered = parseDateMs(vehicle.delivered);
+  const std::int64_t delivered = civil::parseIsoDate(vehicle.delivered).value_or(0);
   json due = json::array();
   for (const auto& item : kItems) {
     // Without a service record nothing was done since delivery: what is past

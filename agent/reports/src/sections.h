@@ -25,5 +25,7 @@ std::vector<store::Rollup> dailySeries(store::Store& store, vehicle::SignalId si
 
 // Rounds to `decimals` places (nearest double to the decimal: prints short).
 double roundTo(double v, int decimals);
+// The rounded value, or JSON null when there is none.
+nlohmann::json orNull(const std::optional<double>& v, int decimals);
 
 }  // namespace crm::reports

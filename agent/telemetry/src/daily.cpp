@@ -1,5 +1,7 @@
 #include "crm/telemetry/daily.h"
 
+#include "crm/common/civil_time.h"
+
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -22,15 +24,6 @@ const store::Rollup* find(const std::vector<store::Rollup>& rs, vehicle::SignalI
 json round(double v, int decimals) {
   const double scale = std::pow(10.0, decimals);
   return std::round(v * scale) / scale;
-}
-
-std::string localDate(std::int64_t day_start_ms, int offset_min) {
-  const std::time_t t = (day_start_ms + offset_min * 60'000LL) / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
 }
 
 // Time with IsCharging true during the day: a step function through the
@@ -66,7 +59,7 @@ std::string dailyBody(store::Store& store, std::int64_t day_start_ms) {
     samples += r.count;
     last_seen_ms = std::max(last_seen_ms, r.last_ts);
   }
-  b["date"] = localDate(day_start_ms, store.options().utc_offset_minutes);
+  b["date"] = civil::isoDate(day_start_ms, store.options().utc_offset_minutes);
   // Counters: last minus first of the day. Distance driven across midnight is
   // split at the first sample after it, which is when the agent saw it.
   auto delta = [&](vehicle::SignalId id, double scale, int decimals) -> json {

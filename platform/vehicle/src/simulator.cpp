@@ -2,6 +2,8 @@
 
 #include "crm/vehicle/simulator.h"
 
+#include "crm/common/civil_time.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,22 +18,6 @@ using sim::kMsPerDay;
 using sim::kMsPerHour;
 constexpr std::int64_t kTickMs = 30 * 60'000LL;
 constexpr double kMsPerYear = 365.2425 * kMsPerDay;
-
-// Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-std::string isoDate(std::int64_t days) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
-}
 
 std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
@@ -132,7 +118,7 @@ VehicleFacts Simulator::Impl::makeFacts() const {
   facts.model = "sim-ev-" + std::to_string(std::llround(cfg_.nominal_capacity_kwh));
   facts.nominal_capacity_kwh = cfg_.nominal_capacity_kwh;
   facts.chemistry = cfg_.chemistry;
-  facts.delivered = isoDate(floorDiv(delivered_ms_ + offset_ms_, kMsPerDay));
+  facts.delivered = civil::isoDate(delivered_ms_ + offset_ms_);
   facts.tyre_placard_kpa = cfg_.tyre_placard_kpa;
   return facts;
 }

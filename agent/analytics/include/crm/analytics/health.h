@@ -22,15 +22,16 @@ struct Period {
 };
 
 struct SohSummary {
-  std::optional<double> value, low, high;  // percent; the interval holds the truth ~90 % of the time
-  std::optional<std::string> source;       // "bms" | "estimated" | "combined"
+  std::optional<double> value, low,
+      high;                           // percent; the interval holds the truth ~90 % of the time
+  std::optional<std::string> source;  // "bms" | "estimated" | "combined"
   std::optional<double> bms_percent, estimated_percent;
   std::optional<double> degradation_percent_per_year;  // all history; null under 90 days
   double fleet_typical_percent_per_year = 2.3;
-  std::optional<std::string> projected_80_date;        // YYYY-MM-DD
+  std::optional<std::string> projected_80_date;  // YYYY-MM-DD
   std::optional<double> projected_80_odometer_km;
   std::optional<double> cell_imbalance_mv_max;
-  std::string status = "good";                         // good | watch | attention
+  std::string status = "good";  // good | watch | attention
 };
 // SOH at the end of the period, using all history up to it.
 SohSummary summarizeSoh(store::Store& store, const config::VehicleConfig& vehicle, Period period);

@@ -1,0 +1,22 @@
+// Calendar dates for epoch-millisecond timestamps at a fixed UTC offset
+// (the car's local time). Pure arithmetic: no time-zone database, no locale,
+// the same result on every machine.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace crm::civil {
+
+inline constexpr std::int64_t kMsPerDay = 86'400'000;
+
+// "YYYY-MM-DD" of the local day holding ts_ms.
+std::string isoDate(std::int64_t ts_ms, int utc_offset_minutes = 0);
+// "YYYY-MM" of the local day holding ts_ms.
+std::string yearMonth(std::int64_t ts_ms, int utc_offset_minutes = 0);
+// Midnight UTC of a "YYYY-MM-DD" date, in epoch ms; nullopt if malformed.
+std::optional<std::int64_t> parseIsoDate(std::string_view ymd);
+
+}  // namespace crm::civil
