@@ -9,5 +9,5 @@ target_include_directories(integration_browser PRIVATE ${PROJECT_SOURCE_DIR}/tes
 target_compile_definitions(integration_browser PRIVATE
   CRM_SCREENSHOT_DIR="${CMAKE_BINARY_DIR}/report-screenshots")
 # The browser is a host program and its pictures are the same on every
-# target: the cross run (under qemu) skips it.
+# target: like every integration test, it runs natively only.
 set_tests_properties(integration_browser PROPERTIES LABELS "native-only;browser")
