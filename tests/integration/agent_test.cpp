@@ -2,6 +2,11 @@
 // publishing to a real mosquitto, clean stops.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -129,6 +134,54 @@ TEST(Agent, SighupReloadsAValidConfigAndRefusesABadOne) {
       << e->err;
   EXPECT_NE(e->err.find("log.level: expected one of"), std::string::npos) << e->err;
   EXPECT_NE(e->err.find("configuration reloaded"), std::string::npos) << e->err;
+}
+
+TEST(Agent, UnderSystemdItNotifiesReadyPingsTheWatchdogAndSaysStopping) {
+  TempDir dir;
+  json c = {{"source", {{"acceleration", 60.0}, {"simulator", {{"days", 0}}}}},
+            {"storage", {{"path", dir.file("cache.db")}}},
+            {"mqtt", {{"enabled", false}}}};
+  writeFile(dir.file("agent.json"), c.dump());
+  // Play systemd: a datagram socket named by NOTIFY_SOCKET, a 200 ms watchdog.
+  const int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string path = dir.file("notify.sock");
+  ASSERT_LT(path.size(), sizeof addr.sun_path);
+  std::strcpy(addr.sun_path, path.c_str());
+  ASSERT_EQ(bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{0, 100000};
+  setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  setenv("WATCHDOG_USEC", "200000", 1);
+  Process agent(agentCommand({"--config", dir.file("agent.json")}), dir.path());
+  unsetenv("NOTIFY_SOCKET");
+  unsetenv("WATCHDOG_USEC");
+
+  std::string heard;
+  auto listen = [&](milliseconds how_long) {
+    const auto end = std::chrono::steady_clock::now() + how_long;
+    char buf[512];
+    while (std::chrono::steady_clock::now() < end) {
+      const auto n = recv(sock, buf, sizeof buf, 0);
+      if (n > 0) heard += std::string(buf, static_cast<std::size_t>(n)) + "\n";
+    }
+  };
+  listen(milliseconds(1500));
+  agent.signal(SIGTERM);
+  listen(milliseconds(1000));
+  auto e = agent.wait(milliseconds(10000));
+  close(sock);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->code, 0) << e->err;
+  EXPECT_NE(heard.find("READY=1"), std::string::npos) << heard;
+  // Pings at half the interval: several in 1.5 s.
+  std::size_t pings = 0;
+  for (auto at = heard.find("WATCHDOG=1"); at != std::string::npos;
+       at = heard.find("WATCHDOG=1", at + 1))
+    ++pings;
+  EXPECT_GE(pings, 5U) << heard;
+  EXPECT_NE(heard.find("STOPPING=1"), std::string::npos) << heard;
 }
 
 TEST(Agent, CorruptCacheIsMovedAsideAndTheAgentRuns) {
