@@ -27,15 +27,15 @@ const char* usageProfileName(UsageProfile profile);
 std::optional<UsageProfile> parseUsageProfile(std::string_view name);
 
 struct SlowLeak {
-  int position = 0;            // 0 front-left, 1 front-right, 2 rear-left, 3 rear-right
-  double start_day = 10;       // days after start
-  double kpa_per_day = 3;      // steady loss
+  int position = 0;        // 0 front-left, 1 front-right, 2 rear-left, 3 rear-right
+  double start_day = 10;   // days after start
+  double kpa_per_day = 3;  // steady loss
 };
 
 struct InjectedDtc {
-  std::string code;            // SAE J2012, e.g. "P0A7F"
-  double on_day = 0;           // days after start
-  double off_day = -1;         // cleared at; negative = never
+  std::string code;     // SAE J2012, e.g. "P0A7F"
+  double on_day = 0;    // days after start
+  double off_day = -1;  // cleared at; negative = never
 };
 
 struct SimulatorConfig {
@@ -47,15 +47,15 @@ struct SimulatorConfig {
 
   // The car.
   double nominal_capacity_kwh = 75.0;
-  std::string chemistry = "NMC";          // NMC, NCA or LFP
+  std::string chemistry = "NMC";  // NMC, NCA or LFP
   double tyre_placard_kpa = 290;
-  double initial_soh_percent = 100;       // a used car starts lower
+  double initial_soh_percent = 100;  // a used car starts lower
   double initial_odometer_km = 0;
-  bool bms_reports_soh = true;            // some cars do not publish SOH
+  bool bms_reports_soh = true;  // some cars do not publish SOH
 
   // Habits. Negative means "what the profile usually does".
-  double dc_share = -1;                   // probability that a charge is DC
-  double charge_limit_percent = -1;       // AC target SOC
+  double dc_share = -1;              // probability that a charge is DC
+  double charge_limit_percent = -1;  // AC target SOC
   double home_charger_kw = 7.4;
   double dc_charger_kw = 150;
 
@@ -72,32 +72,32 @@ struct SimulatorConfig {
   // agent is off (the car may charge meanwhile: SOC jumps across the gap).
   bool noise = false;
   bool gaps = false;
-  bool location = false;                  // emit GPS (personal data)
+  bool location = false;  // emit GPS (personal data)
 };
 
 // What really happened, for scoring analytics.
 struct GroundTruth {
   struct CapacityPoint {
     std::int64_t ts_ms;
-    double capacity_kwh;                  // true usable capacity
-    double soh_percent;                   // capacity / nominal * 100
+    double capacity_kwh;  // true usable capacity
+    double soh_percent;   // capacity / nominal * 100
     double odometer_km;
   };
   struct ChargeSession {
     std::int64_t start_ms, end_ms;
-    double start_soc, end_soc;            // percent
-    double energy_kwh;                    // into the battery
+    double start_soc, end_soc;  // percent
+    double energy_kwh;          // into the battery
     double peak_kw;
     bool dc;
-    bool interrupted;                     // stopped before the target SOC
-    bool during_gap;                      // happened while the agent was off
+    bool interrupted;  // stopped before the target SOC
+    bool during_gap;   // happened while the agent was off
   };
   struct Trip {
     std::int64_t start_ms, end_ms;
     double distance_km;
-    double energy_kwh;                    // out of the battery
+    double energy_kwh;  // out of the battery
   };
-  std::vector<CapacityPoint> capacity;    // one point per simulated day
+  std::vector<CapacityPoint> capacity;  // one point per simulated day
   std::vector<ChargeSession> charges;
   std::vector<Trip> trips;
   std::vector<std::pair<std::int64_t, std::int64_t>> gaps;  // [start, end) ms
