@@ -54,10 +54,8 @@ int main(int argc, char** argv) {
   sim.seed = 7;
   const std::string rec = dir.file("car.jsonl");
   {
-    auto w = crm::vehicle::RecordingWriter::create(rec);
     crm::vehicle::Simulator simulator(sim);
-    while (auto r = simulator.next()) (void)w->write(*r);
-    (void)w->close();
+    if (!crm::vehicle::writeRecording(simulator, rec)) return 1;
   }
   crm::daemon::ReplayOptions ro;
   ro.recording = rec;

@@ -37,23 +37,11 @@ int runSimulate(const SimulateOptions& options) {
   }
   if (options.seed) sim.seed = *options.seed;
 
-  auto writer = vehicle::RecordingWriter::create(options.out);
-  if (!writer) {
-    std::cerr << "crm-agent simulate: " << writer.error().message << "\n";
-    return 2;
-  }
   vehicle::Simulator simulator(sim);
-  std::uint64_t samples = 0;
-  while (auto rec = simulator.next()) {
-    if (std::holds_alternative<vehicle::Sample>(*rec)) ++samples;
-    if (auto st = writer->write(*rec); !st) {
-      std::cerr << "crm-agent simulate: " << options.out << ": " << st.error().message << "\n";
-      return 1;
-    }
-  }
-  if (auto st = writer->close(); !st) {
-    std::cerr << "crm-agent simulate: " << options.out << ": " << st.error().message << "\n";
-    return 1;
+  auto samples = vehicle::writeRecording(simulator, options.out);
+  if (!samples) {
+    std::cerr << "crm-agent simulate: " << samples.error().message << "\n";
+    return samples.error().code == vehicle::RecordingError::kCannotOpen ? 2 : 1;
   }
   if (options.truth) {
     if (auto st = vehicle::writeGroundTruth(simulator.truth(), *options.truth); !st) {
@@ -61,7 +49,7 @@ int runSimulate(const SimulateOptions& options) {
       return 1;
     }
   }
-  std::cout << "wrote " << samples << " samples to " << options.out << "\n";
+  std::cout << "wrote " << *samples << " samples to " << options.out << "\n";
   return 0;
 }
 

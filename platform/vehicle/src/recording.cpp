@@ -204,4 +204,23 @@ Status<RecordingError> RecordingWriter::close() {
   return {};
 }
 
+Result<std::uint64_t, RecordingError> writeRecording(VehicleSource& source,
+                                                     const std::string& path) {
+  auto writer = RecordingWriter::create(path);
+  // Not being able to create the file is a usage problem (wrong folder), not
+  // a failure half-way: tell the two apart.
+  if (!writer) return fail(RecordingError::kCannotOpen, writer.error().message);
+  std::uint64_t samples = 0;
+  while (auto rec = source.next()) {
+    if (std::holds_alternative<Sample>(*rec)) ++samples;
+    if (auto st = writer->write(*rec); !st) {
+      return fail(RecordingError::kCannotWrite, path + ": " + st.error().message);
+    }
+  }
+  if (auto st = writer->close(); !st) {
+    return fail(RecordingError::kCannotWrite, path + ": " + st.error().message);
+  }
+  return samples;
+}
+
 }  // namespace crm::vehicle

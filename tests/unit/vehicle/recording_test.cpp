@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crm/testing/temp_dir.h"
+#include "crm/vehicle/simulator.h"
 
 namespace crm::vehicle {
 namespace {
@@ -108,6 +109,31 @@ TEST(Recording, WriterOutputParsesBackToTheSameRecords) {
   EXPECT_EQ(std::get<Sample>(back[3]).value, std::get<Sample>(records[3]).value);
   EXPECT_EQ(std::get<Command>(back[4]).body_json, R"({"period_days":30})");
   EXPECT_EQ(std::get<Sample>(back[3]).line, 4U);
+}
+
+TEST(Recording, WriteRecordingSavesASourceThatReadsBackSampleForSample) {
+  testing::TempDir dir;
+  SimulatorConfig sim;
+  sim.days = 1;
+  Simulator simulator(sim);
+  auto written = writeRecording(simulator, dir.file("day.jsonl"));
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_GT(*written, 1000U);
+  auto reader = RecordingReader::open(dir.file("day.jsonl"));
+  ASSERT_TRUE(reader.ok());
+  std::uint64_t samples = 0;
+  while (auto r = (*reader)->next()) samples += std::holds_alternative<Sample>(*r) ? 1 : 0;
+  EXPECT_EQ(samples, *written);
+}
+
+TEST(Recording, WriteRecordingIntoAMissingFolderIsCannotOpen) {
+  SimulatorConfig sim;
+  sim.days = 1;
+  Simulator simulator(sim);
+  auto written = writeRecording(simulator, "/nonexistent/folder/day.jsonl");
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.error().code, RecordingError::kCannotOpen);
+  EXPECT_NE(written.error().message.find("/nonexistent/folder/day.jsonl"), std::string::npos);
 }
 
 TEST(Recording, MissingFileCannotBeOpened) {

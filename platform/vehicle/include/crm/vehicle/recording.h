@@ -49,6 +49,12 @@ class RecordingWriter {
   std::ofstream out_;
 };
 
+// Drains `source` into a new recording at `path`. Returns the number of
+// samples written; kCannotOpen when the file cannot be created, kCannotWrite
+// when writing fails later (both messages name the path).
+Result<std::uint64_t, RecordingError> writeRecording(VehicleSource& source,
+                                                     const std::string& path);
+
 // The recording line for a record, without the newline.
 std::string formatRecordingLine(const Record& record);
 
