@@ -194,6 +194,8 @@ void readAll(JsonReader& root, Config& c) {
     r.boolean("share_trips", c.privacy.share_trips);
     r.boolean("share_prompt_history", c.privacy.share_prompt_history);
   });
+  root.object("maintenance",
+              [&](JsonReader& r) { r.string("schedule", c.maintenance.schedule, checkNonEmpty); });
   root.object("reports",
               [&](JsonReader& r) { r.integer("period_days", c.report_period_days, 1, 366); });
   root.object("log", [&](JsonReader& r) {
@@ -240,6 +242,20 @@ Result<Config, ConfigError> loadConfig(const std::string& path) {
   resolveRelative(c.mqtt.tls.ca_file, base);
   resolveRelative(c.mqtt.tls.cert_file, base);
   resolveRelative(c.mqtt.tls.key_file, base);
+  resolveRelative(c.maintenance.schedule, base);
+  if (!c.maintenance.schedule.empty()) {
+    auto table = loadMaintenance(c.maintenance.schedule);
+    if (!table) {
+      // The schedule is part of the configuration: a bad one is a bad start,
+      // named by its own file, and the referring key when it is missing.
+      if (table.error().code == ConfigError::kCannotRead) {
+        return fail(ConfigError::kInvalid,
+                    path + ": maintenance.schedule: " + table.error().message);
+      }
+      return table.error();
+    }
+    c.maintenance.table = std::move(table).value();
+  }
   return c;
 }
 

@@ -114,6 +114,23 @@ void JsonReader::array(const char* key, const std::function<void(JsonReader&)>& 
   }
 }
 
+void JsonReader::entries(const char* key,
+                         const std::function<void(const std::string&, JsonReader&)>& read) {
+  object(key, [&](JsonReader& map) {
+    for (const auto& [name, value] : map.obj_.items()) {
+      if (map.failed()) return;
+      map.seen_.insert(name);
+      if (!value.is_object()) {
+        map.failKey(name.c_str(), "expected an object");
+        return;
+      }
+      JsonReader child(value, map.path_ + "." + name, error_);
+      read(name, child);
+      child.finish();
+    }
+  });
+}
+
 void JsonReader::finish() {
   for (const auto& [key, value] : obj_.items()) {
     if (!seen_.contains(key)) {

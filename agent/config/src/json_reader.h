@@ -26,6 +26,10 @@ class JsonReader {
   void object(const char* key, const std::function<void(JsonReader&)>& read);
   // Calls `read` for each element of an array of objects, if the key is present.
   void array(const char* key, const std::function<void(JsonReader&)>& read);
+  // Calls `read` with each member of the nested object `key` (which must be
+  // an object of objects), for maps keyed by name, if the key is present.
+  void entries(const char* key,
+               const std::function<void(const std::string& name, JsonReader&)>& read);
   bool has(const char* key) const { return obj_.contains(key); }
   // Reports keys that no call above asked for.
   void finish();

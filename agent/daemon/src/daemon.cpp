@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "crm/analytics/analytics.h"
+#include "crm/commands/processor.h"
 #include "crm/common/log.h"
 #include "crm/os/systemd.h"
 #include "crm/reports/health_report.h"
@@ -45,6 +46,7 @@ class Daemon {
         source_(std::move(source)),
         ingest_(*store_, config_, telemetry::Ingest::VinFrom::kConfiguration),
         analytics_(*store_, config_.vehicle),
+        commands_(*store_),
         signals_(io_, SIGINT, SIGTERM),
         hup_(io_, SIGHUP),
         pace_(io_),
@@ -57,9 +59,7 @@ class Daemon {
 
   int run() {
     if (config_.mqtt.enabled) {
-      publisher_ =
-          std::make_unique<sync::Publisher>(io_, *store_, config_.mqtt, config_.vehicle.vin);
-      publisher_->start();
+      startPublisher();
     }
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (!ec) shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -122,6 +122,10 @@ class Daemon {
         return;
       }
       if (facts) analytics_.setVehicle(ingest_.vehicle());
+      // A recording source's command lines are commands as from the CRM.
+      if (const auto* cmd = std::get_if<vehicle::Command>(&*pending_)) {
+        (void)commands_.handleRecorded(*cmd, commandContext());
+      }
       pending_.reset();
     }
     asio::post(io_, [this] { pumpSource(); });
@@ -131,8 +135,7 @@ class Daemon {
   bool maybeReport(std::int64_t day_end_ms) {
     if (!reports::reportDue(*store_, day_end_ms, config_.report_period_days)) return true;
     const auto period = reports::periodEnding(day_end_ms, config_.report_period_days);
-    auto report = reports::generateReport(*store_, ingest_.vehicle(), period,
-                                          {ingest_.counters().rejected.total()});
+    auto report = reports::generateReport(*store_, ingest_.vehicle(), period, reportContext());
     if (!report) {
       log::error("agent: report: {}", report.error().message);
       return false;
@@ -207,6 +210,7 @@ class Daemon {
     spdlog::set_level(spdlog::level::from_str(next.log_level));
     config_.engagement = next.engagement;
     config_.privacy = next.privacy;
+    config_.maintenance = next.maintenance;
     config_.report_period_days = next.report_period_days;
     config_.log_level = next.log_level;
     config_.storage.commit_interval_ms = next.storage.commit_interval_ms;
@@ -219,13 +223,39 @@ class Daemon {
     os::notifyReady();
   }
 
+  void startPublisher() {
+    publisher_ = std::make_unique<sync::Publisher>(io_, *store_, config_.mqtt, config_.vehicle.vin);
+    publisher_->onCommand([this](const std::string& name, const std::string& payload) {
+      onMqttCommand(name, payload);
+    });
+    publisher_->start();
+  }
+
+  commands::Context commandContext() const {
+    const auto now = std::chrono::duration_cast<milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return commands::Context{ingest_.vehicle(), now, reportContext()};
+  }
+
+  reports::ReportContext reportContext() const {
+    return reports::ReportContext{ingest_.counters().rejected.total(), &config_.maintenance.table};
+  }
+
+  // On the loop, from the publisher. Whatever the payload, the processor
+  // answers it with a cmd-result and never throws: a bad command cannot stop
+  // the agent. Committed at once, so the answer goes out without waiting for
+  // the commit timer.
+  void onMqttCommand(const std::string& name, const std::string& payload) {
+    (void)commands_.handleMqtt(name, payload, commandContext());
+    commitNow();
+  }
+
   void restartPublisher() {
     auto old = std::shared_ptr<sync::Publisher>(std::move(publisher_));
     auto startNew = [this] {
       if (stopping_ || !config_.mqtt.enabled) return;
-      publisher_ =
-          std::make_unique<sync::Publisher>(io_, *store_, config_.mqtt, config_.vehicle.vin);
-      publisher_->start();
+      startPublisher();
     };
     if (!old) {
       startNew();
@@ -266,6 +296,7 @@ class Daemon {
   std::unique_ptr<vehicle::VehicleSource> source_;
   telemetry::Ingest ingest_;
   analytics::Analytics analytics_;
+  commands::Processor commands_;
   asio::io_context io_;
   asio::signal_set signals_, hup_;
   asio::steady_timer pace_, commit_timer_, watchdog_;

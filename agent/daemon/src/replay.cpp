@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crm/analytics/analytics.h"
+#include "crm/commands/processor.h"
 #include "crm/reports/health_report.h"
 #include "crm/store/store.h"
 #include "crm/telemetry/ingest.h"
@@ -124,10 +125,34 @@ int runReplay(const ReplayOptions& options) {
     }
   });
 
+  auto reportContext = [&] {
+    return reports::ReportContext{ingest.counters().rejected.total(), &cfg.maintenance.table};
+  };
+  // Command lines act as commands from the CRM (docs/commands.md); their
+  // cmd-results go to outbox.jsonl. A rejected command is the CRM's mistake,
+  // not the recording's: it is reported, and --strict does not stop for it.
+  commands::Processor processor(**store);
+  std::uint64_t command_results[3] = {};
+  std::uint64_t commands_reported = 0;
+
   int in_batch = 0;
   while (auto rec = (*reader)->next()) {
     if (!ingest.feed(*rec)) return 1;
     if (std::holds_alternative<vehicle::VehicleFacts>(*rec)) analytics.setVehicle(ingest.vehicle());
+    if (const auto* cmd = std::get_if<vehicle::Command>(&*rec)) {
+      const auto outcome =
+          processor.handleRecorded(*cmd, commands::Context{ingest.vehicle(), 0, reportContext()});
+      ++command_results[static_cast<int>(outcome.status)];
+      if (outcome.status == commands::CommandStatus::kError) {
+        std::cerr << "crm-agent replay: " << options.recording << ":" << cmd->line
+                  << ": command failed: " << outcome.reason << "\n";
+        return 1;
+      }
+      if (outcome.status == commands::CommandStatus::kRejected && ++commands_reported <= 20) {
+        std::cerr << options.recording << ":" << cmd->line << ": command " << outcome.command
+                  << " rejected: " << outcome.reason << "\n";
+      }
+    }
     if (strict_failure) {
       std::cerr << options.recording << ":" << strict_failure->line << ": "
                 << vehicle::rejectKindName(strict_failure->kind) << ": " << strict_failure->message
@@ -145,8 +170,7 @@ int runReplay(const ReplayOptions& options) {
   std::vector<std::string> outputs;
   if (auto newest = (*store)->newestSampleMs()) {
     const auto period = reports::periodEnding(*newest + 1, cfg.report_period_days);
-    auto report = reports::generateReport(**store, ingest.vehicle(), period,
-                                          {ingest.counters().rejected.total()});
+    auto report = reports::generateReport(**store, ingest.vehicle(), period, reportContext());
     if (!report || !(*store)->commit()) {
       std::cerr << "crm-agent replay: storing the report failed\n";
       return 1;
@@ -174,6 +198,10 @@ int runReplay(const ReplayOptions& options) {
                   {"samples_accepted", c.accepted},
                   {"samples_stored", c.stored},
                   {"commands", c.commands},
+                  {"command_results",
+                   {{"ok", command_results[0]},
+                    {"rejected", command_results[1]},
+                    {"error", command_results[2]}}},
                   {"rejected", c.rejected.total()},
                   {"messages", written},
                   {"charging_sessions", a.charging_sessions},

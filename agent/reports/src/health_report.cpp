@@ -90,7 +90,9 @@ json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle
   r["low_voltage_battery"] = lowVoltageSection(store, period);
   r["tyres"] = tyresSection(store, vehicle, period);
   r["faults"] = faultsSection(store, period);
-  r["service"] = serviceSection(vehicle, odometer, period.to_ms);
+  r["service"] = serviceSection(
+      store, vehicle, context.maintenance ? *context.maintenance : config::builtinMaintenance(),
+      odometer, period.to_ms);
   // Prompts arrive with the engagement engine; until then nothing can be
   // counted, which is different from counting zero.
   r["prompts"] = {{"raised", nullptr},
@@ -143,7 +145,9 @@ Result<nlohmann::json, store::StoreError> generateReport(store::Store& store,
                                                          const ReportContext& context) {
   json report = buildHealthReport(store, vehicle, period, context);
   const std::string text = report.dump();
-  if (auto id = store.addReport({0, period.from_ms, period.to_ms, period.to_ms, text}); !id) {
+  if (auto id = store.addReport(
+          {0, period.from_ms, period.to_ms, period.to_ms, text, context.on_request});
+      !id) {
     return id.error();
   }
   if (auto m = store.enqueue("health-report", vehicle.vin, period.to_ms, text); !m)
@@ -153,7 +157,8 @@ Result<nlohmann::json, store::StoreError> generateReport(store::Store& store,
 
 bool reportDue(store::Store& store, std::int64_t now_ms, int period_days) {
   const std::int64_t period = period_days * kDay;
-  if (auto last = store.latestReport()) return now_ms - last->period_to >= period;
+  // Reports made on request do not move the schedule.
+  if (auto last = store.latestPeriodicReport()) return now_ms - last->period_to >= period;
   // No report yet: the first one once a whole period of data exists.
   const auto first = store.dailyRollups(store.dayStart(now_ms - period));
   return !first.empty();

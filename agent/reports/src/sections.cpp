@@ -1,6 +1,7 @@
 #include "sections.h"
 
 #include "crm/common/civil_time.h"
+#include "crm/reports/service.h"
 
 #include <algorithm>
 #include <cmath>
@@ -146,48 +147,30 @@ json faultsSection(store::Store& store, analytics::Period period) {
   return out;
 }
 
-json serviceSection(const config::VehicleConfig& vehicle, std::optional<double> odometer_km,
+json serviceSection(store::Store& store, const config::VehicleConfig& vehicle,
+                    const config::MaintenanceTable& maintenance, std::optional<double> odometer_km,
                     std::int64_t now_ms) {
-  // Defaults of domain.md §4 until per-model tables and service records
-  // (the service-record command) arrive: counted from delivery.
-  struct Item {
-    const char* name;
-    std::optional<double> every_km;
-    std::optional<int> every_days;
-  };
-  static const Item kItems[] = {{"tire_rotation", 10000.0, std::nullopt},
-                                {"cabin_filter", std::nullopt, 730},
-                                {"brake_fluid", std::nullopt, 1461},
-                                {"ac_desiccant", std::nullopt, 1461},
-                                {"annual_inspection", std::nullopt, 365}};
-  const std::int64_t delivered = civil::parseIsoDate(vehicle.delivered).value_or(0);
+  // The report's "today": the local date of the last instant of its period.
+  const std::string today = civil::isoDate(now_ms - 1, vehicle.utc_offset_minutes);
+  const auto status = serviceStatus(maintenance.forModel(vehicle.model), store.serviceRecords(),
+                                    vehicle.delivered, odometer_km, today);
   json due = json::array();
-  for (const auto& item : kItems) {
-    // Without a service record nothing was done since delivery: what is past
-    // its first due point is overdue.
-    json entry = {
-        {"item", item.name}, {"due_in_km", nullptr}, {"due_in_days", nullptr}, {"overdue", false}};
-    bool overdue = false;
-    if (item.every_km && odometer_km) {
-      const double left = *item.every_km - *odometer_km;
-      entry["due_in_km"] = roundTo(left, 0);
-      overdue |= left < 0;
-    }
-    if (item.every_days && delivered > 0) {
-      const auto left = *item.every_days - (now_ms - delivered) / kDay;
-      entry["due_in_days"] = left;
-      overdue |= left < 0;
-    }
-    entry["overdue"] = overdue;
-    due.push_back(entry);
+  for (const auto& d : status.due) {
+    due.push_back({{"item", d.item},
+                   {"due_in_km", orNull(d.due_in_km, 0)},
+                   {"due_in_days", d.due_in_days ? json(*d.due_in_days) : json(nullptr)},
+                   {"overdue", d.overdue}});
   }
-  // No visits recorded yet: a car younger than a year is "new", older "lost"
-  // (domain.md §1 visit-based status).
-  const bool young = delivered > 0 && now_ms - delivered < 365 * kDay;
+  // last_visit as epoch ms of the visit date (midnight UTC), like the
+  // report's other instants.
+  json last_visit = nullptr;
+  if (status.last_visit) {
+    if (auto ms = civil::parseIsoDate(*status.last_visit)) last_visit = *ms;
+  }
   return {{"due", due},
-          {"last_visit", nullptr},
-          {"visits_12_months", 0},
-          {"customer_status", young ? "new" : "lost"}};
+          {"last_visit", last_visit},
+          {"visits_12_months", status.visits_12_months},
+          {"customer_status", status.customer_status}};
 }
 
 json dataQualitySection(store::Store& store, analytics::Period period,

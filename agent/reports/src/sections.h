@@ -14,7 +14,10 @@ nlohmann::json lowVoltageSection(store::Store& store, analytics::Period period);
 nlohmann::json tyresSection(store::Store& store, const config::VehicleConfig& vehicle,
                             analytics::Period period);
 nlohmann::json faultsSection(store::Store& store, analytics::Period period);
-nlohmann::json serviceSection(const config::VehicleConfig& vehicle,
+// Service items due per the model's schedule and the stored service records;
+// `now_ms` is the end of the report period (exclusive).
+nlohmann::json serviceSection(store::Store& store, const config::VehicleConfig& vehicle,
+                              const config::MaintenanceTable& maintenance,
                               std::optional<double> odometer_km, std::int64_t now_ms);
 nlohmann::json dataQualitySection(store::Store& store, analytics::Period period,
                                   std::optional<std::uint64_t> rejected);

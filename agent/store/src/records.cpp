@@ -1,4 +1,7 @@
-// Derived records: charging sessions, trips, capacity estimates, reports.
+// Derived records: charging sessions, trips, capacity estimates, reports,
+// service records; and the bookkeeping of commands.
+#include <nlohmann/json.hpp>
+
 #include "impl.h"
 
 namespace crm::store {
@@ -58,8 +61,13 @@ Status<StoreError> Store::addCapacityEstimate(const CapacityEstimate& e) {
 Result<std::int64_t, StoreError> Store::addReport(const StoredReport& r) {
   if (auto st = begin(); !st) return st.error();
   Stmt s(impl_->db.handle(),
-         "INSERT INTO reports(period_from,period_to,generated_ms,json) VALUES(?,?,?,?)");
-  s.bind(1, r.period_from).bind(2, r.period_to).bind(3, r.generated_ms).bind(4, r.json);
+         "INSERT INTO reports(period_from,period_to,generated_ms,json,on_request) "
+         "VALUES(?,?,?,?,?)");
+  s.bind(1, r.period_from)
+      .bind(2, r.period_to)
+      .bind(3, r.generated_ms)
+      .bind(4, r.json)
+      .bind(5, static_cast<std::int64_t>(r.on_request));
   if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "report: " + impl_->db.lastError());
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db.handle()));
 }
@@ -107,11 +115,92 @@ std::vector<CapacityEstimate> Store::capacityEstimates(std::int64_t from_ms, std
   return out;
 }
 
-std::optional<StoredReport> Store::latestReport() {
-  Stmt s(impl_->db.handle(),
-         "SELECT id,period_from,period_to,generated_ms,json FROM reports ORDER BY id DESC LIMIT 1");
+namespace {
+
+std::optional<StoredReport> oneReport(Db& db, const char* sql) {
+  Stmt s(db.handle(), sql);
   if (s.step() != SQLITE_ROW) return std::nullopt;
-  return StoredReport{s.i64(0), s.i64(1), s.i64(2), s.i64(3), s.text(4)};
+  return StoredReport{s.i64(0), s.i64(1), s.i64(2), s.i64(3), s.text(4), s.i64(5) != 0};
+}
+
+}  // namespace
+
+std::optional<StoredReport> Store::latestReport() {
+  return oneReport(impl_->db,
+                   "SELECT id,period_from,period_to,generated_ms,json,on_request FROM reports "
+                   "ORDER BY id DESC LIMIT 1");
+}
+
+std::optional<StoredReport> Store::latestPeriodicReport() {
+  return oneReport(impl_->db,
+                   "SELECT id,period_from,period_to,generated_ms,json,on_request FROM reports "
+                   "WHERE on_request = 0 ORDER BY id DESC LIMIT 1");
+}
+
+Status<StoreError> Store::addServiceRecord(const ServiceRecord& r) {
+  if (auto st = begin(); !st) return st;
+  Stmt s(impl_->db.handle(),
+         "INSERT INTO service_records(command_id,visit_date,odometer_km,items,dealer_id,"
+         "received_ms) VALUES(?,?,?,?,?,?)");
+  s.bind(1, r.command_id)
+      .bind(2, r.visit_date)
+      .bind(3, r.odometer_km)
+      .bind(4, nlohmann::json(r.items).dump())
+      .bind(5, r.dealer_id)
+      .bind(6, r.received_ms);
+  if (s.run() != SQLITE_DONE)
+    return fail(StoreError::kIo, "service record: " + impl_->db.lastError());
+  return {};
+}
+
+std::vector<ServiceRecord> Store::serviceRecords() {
+  std::vector<ServiceRecord> out;
+  // ISO dates sort as text.
+  Stmt s(impl_->db.handle(),
+         "SELECT command_id,visit_date,odometer_km,items,dealer_id,received_ms "
+         "FROM service_records ORDER BY visit_date, id");
+  while (s.step() == SQLITE_ROW) {
+    ServiceRecord r{s.text(0), s.text(1), s.f64(2), {}, s.text(4), s.i64(5)};
+    // Written by addServiceRecord only; a row that does not parse keeps the
+    // visit and loses its items rather than the whole history.
+    const auto items = nlohmann::json::parse(s.text(3), nullptr, false);
+    if (items.is_array()) {
+      for (const auto& i : items) {
+        if (i.is_string()) r.items.push_back(i.get<std::string>());
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool Store::commandSeen(std::string_view id) {
+  Stmt s(impl_->db.handle(), "SELECT 1 FROM commands_seen WHERE id = ?");
+  s.bind(1, id);
+  return s.step() == SQLITE_ROW;
+}
+
+Status<StoreError> Store::markCommandSeen(std::string_view id, std::string_view command,
+                                          std::int64_t received_ms) {
+  if (auto st = begin(); !st) return st;
+  Stmt s(impl_->db.handle(), "INSERT INTO commands_seen(id,received_ms,command) VALUES(?,?,?)");
+  s.bind(1, id).bind(2, received_ms).bind(3, command);
+  if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "command id: " + impl_->db.lastError());
+  return {};
+}
+
+Status<StoreError> Store::beginUnit() {
+  if (auto st = begin(); !st) return st;
+  if (impl_->db.exec("SAVEPOINT unit") != SQLITE_OK)
+    return fail(StoreError::kIo, "savepoint: " + impl_->db.lastError());
+  return {};
+}
+
+Status<StoreError> Store::endUnit(bool keep) {
+  const char* sql = keep ? "RELEASE unit" : "ROLLBACK TO unit; RELEASE unit";
+  if (impl_->db.exec(sql) != SQLITE_OK)
+    return fail(StoreError::kIo, "savepoint: " + impl_->db.lastError());
+  return {};
 }
 
 }  // namespace crm::store

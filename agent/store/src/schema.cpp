@@ -8,7 +8,7 @@
 namespace crm::store {
 namespace {
 
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, 2> kMigrations{
     // v1: the foundation.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -41,6 +41,17 @@ CREATE TABLE reports(id INTEGER PRIMARY KEY, period_from INTEGER NOT NULL,
 CREATE TABLE faults(code TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
   active INTEGER NOT NULL, PRIMARY KEY(code, first_seen)) WITHOUT ROWID;
 CREATE TABLE commands_seen(id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+    // v2: commands. Service records (workshop visits) reset maintenance items
+    // and count visits; commands_seen names the command it de-duplicated;
+    // reports made on request do not move the periodic schedule.
+    R"sql(
+CREATE TABLE service_records(id INTEGER PRIMARY KEY, command_id TEXT NOT NULL,
+  visit_date TEXT NOT NULL, odometer_km REAL NOT NULL, items TEXT NOT NULL,
+  dealer_id TEXT NOT NULL, received_ms INTEGER NOT NULL);
+CREATE INDEX service_records_by_visit ON service_records(visit_date);
+ALTER TABLE commands_seen ADD COLUMN command TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN on_request INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

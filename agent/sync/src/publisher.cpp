@@ -44,6 +44,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
         root(cfg.prefix + "/" + vin),
         retry(io_),
         stop_timer(io_),
+        resubscribe(io_),
         rng(std::random_device{}()) {}
 
   asio::io_context& io;
@@ -53,6 +54,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   std::string root;
   asio::steady_timer retry;
   asio::steady_timer stop_timer;
+  asio::steady_timer resubscribe;
   std::mt19937_64 rng;
   State state = State::kIdle;
   int attempt = 0;
@@ -60,7 +62,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   std::set<std::int64_t> in_flight;
   PublisherStats stats;
   std::function<void()> on_stopped;
-  Listener connect_listener, publish_listener, status_listener, disconnect_listener;
+  Publisher::CommandHandler on_command;
+  Listener connect_listener, publish_listener, status_listener, disconnect_listener,
+      subscribe_listener;
   // Declared last: destroyed first, so no Paho callback outlives what it uses.
   std::unique_ptr<mqtt::async_client> client;
 
@@ -88,6 +92,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
       toLoop([ok, seq](Impl& self) { self.onPublished(seq, ok); });
     };
     status_listener.fn = [](const mqtt::token&, bool) {};
+    subscribe_listener.fn = [this](const mqtt::token&, bool ok) {
+      toLoop([ok](Impl& self) { self.onSubscribed(ok); });
+    };
     disconnect_listener.fn = [this](const mqtt::token&, bool) {
       toLoop([](Impl& self) { self.finishStop(); });
     };
@@ -155,7 +162,42 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     in_flight.clear();
     log::info("mqtt: connected to {}", cfg.broker);
     publishStatus("online", "connected");
+    subscribe();
     pump();
+  }
+
+  std::string commandFilter() const { return root + "/cmd/+"; }
+
+  void subscribe() {
+    if (!on_command || state != State::kConnected) return;
+    try {
+      client->subscribe(commandFilter(), 1, nullptr, subscribe_listener);
+    } catch (const mqtt::exception& e) {
+      // The connection is going away; the next connect subscribes again.
+      log::warn("mqtt: subscribe failed: {}", e.what());
+    }
+  }
+
+  void onSubscribed(bool ok) {
+    if (ok) {
+      log::info("mqtt: subscribed to {}", commandFilter());
+      return;
+    }
+    if (state != State::kConnected) return;
+    // Deaf to commands while connected would go unnoticed: try again.
+    log::warn("mqtt: subscription to {} refused; retrying", commandFilter());
+    resubscribe.expires_after(milliseconds(cfg.reconnect_min_ms));
+    resubscribe.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (!ec && self) self->subscribe();
+    });
+  }
+
+  void onMessage(const std::string& topic, std::string payload) {
+    const std::string prefix = root + "/cmd/";
+    if (!on_command || topic.compare(0, prefix.size(), prefix) != 0) return;
+    ++stats.commands_received;
+    on_command(topic.substr(prefix.size()), std::move(payload));
   }
 
   void onLost() {
@@ -221,6 +263,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   void stop(milliseconds timeout, std::function<void()> done) {
     on_stopped = std::move(done);
     retry.cancel();
+    resubscribe.cancel();
     const bool was_connected = state == State::kConnected;
     state = State::kStopping;
     stop_timer.expires_after(timeout);
@@ -256,6 +299,12 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   void connection_lost(const std::string&) override {
     toLoop([](Impl& self) { self.onLost(); });
   }
+  // Copies what arrived; nothing else happens on Paho's thread.
+  void message_arrived(mqtt::const_message_ptr msg) override {
+    toLoop([topic = msg->get_topic(), payload = msg->to_string()](Impl& self) mutable {
+      self.onMessage(topic, std::move(payload));
+    });
+  }
 };
 
 Publisher::Publisher(asio::io_context& io, store::Store& store, config::MqttConfig config,
@@ -270,6 +319,10 @@ Publisher::~Publisher() {
   } catch (const mqtt::exception&) {
     // Shutting down: nothing left to tell anyone.
   }
+}
+
+void Publisher::onCommand(CommandHandler handler) {
+  impl_->on_command = std::move(handler);
 }
 
 void Publisher::start() {

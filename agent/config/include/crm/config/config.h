@@ -11,14 +11,11 @@
 #include <string>
 
 #include "crm/common/result.h"
+#include "crm/config/config_error.h"
+#include "crm/config/maintenance.h"
 #include "crm/vehicle/simulator.h"
 
 namespace crm::config {
-
-enum class ConfigError : std::uint8_t {
-  kCannotRead,  // file missing or unreadable
-  kInvalid,     // bad JSON, unknown key, wrong type or out of range
-};
 
 struct VehicleConfig {
   std::string vin = "LRW3E7EK5NC000001";
@@ -85,6 +82,14 @@ struct PrivacyConfig {
   bool share_prompt_history = false;
 };
 
+struct MaintenanceConfig {
+  // The schedule file (maintenance.schedule), relative to the configuration
+  // file; empty: the built-in copy of the shipped config/maintenance.json,
+  // so that a replay without --config still knows the schedules.
+  std::string schedule;
+  MaintenanceTable table = builtinMaintenance();
+};
+
 struct Config {
   VehicleConfig vehicle;
   SourceConfig source;
@@ -92,6 +97,7 @@ struct Config {
   MqttConfig mqtt;
   EngagementConfig engagement;
   PrivacyConfig privacy;
+  MaintenanceConfig maintenance;
   int report_period_days = 30;
   std::string log_level = "info";
 };
@@ -101,7 +107,9 @@ struct Config {
 Result<Config, ConfigError> parseConfig(std::string_view text, const std::string& origin);
 
 // Reads and parses a file. Relative paths inside it (storage.path,
-// source.recording, TLS files) are taken relative to the file's folder.
+// source.recording, TLS files, maintenance.schedule) are taken relative to
+// the file's folder. The maintenance schedule file is loaded too: its errors
+// name that file.
 Result<Config, ConfigError> loadConfig(const std::string& path);
 
 }  // namespace crm::config

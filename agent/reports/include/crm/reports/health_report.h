@@ -20,6 +20,12 @@ namespace crm::reports {
 // What the store does not know: counters kept by the running pipeline.
 struct ReportContext {
   std::optional<std::uint64_t> rejected_samples;  // since the pipeline started
+  // Maintenance schedules (configuration); null: the built-in shipped table.
+  // Must outlive the call.
+  const config::MaintenanceTable* maintenance = nullptr;
+  // Made on the CRM's request (report-request), not at a period's end: stored
+  // as such, so it does not move the periodic schedule (reportDue).
+  bool on_request = false;
 };
 
 nlohmann::json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle,
@@ -38,7 +44,7 @@ Result<nlohmann::json, store::StoreError> generateReport(store::Store& store,
                                                          const ReportContext& context);
 
 // True when `period_days` have passed since the period of the last stored
-// report ended (or since the first data, when there is no report yet).
+// periodic report ended (or since the first data, when there is no report yet).
 bool reportDue(store::Store& store, std::int64_t now_ms, int period_days);
 
 // The default period: `days` ending at `end_ms`.

@@ -1,11 +1,13 @@
 // Derived records the analytics write and the reports read: charging
-// sessions, trips, capacity estimates and generated reports. Column names
-// are stable (on-disk schema v1).
+// sessions, trips, capacity estimates, generated reports, and the workshop
+// visits the CRM reports (service-record command). Column names are stable
+// (on-disk schema v2).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace crm::store {
 
@@ -39,6 +41,19 @@ struct StoredReport {
   std::int64_t id = 0;
   std::int64_t period_from = 0, period_to = 0, generated_ms = 0;
   std::string json;
+  // Made on the CRM's request (report-request) rather than at the end of a
+  // report period: such a report does not move the periodic schedule.
+  bool on_request = false;
+};
+
+// A workshop visit, as the dealer reported it (service-record command).
+struct ServiceRecord {
+  std::string command_id;  // the command that reported it
+  std::string visit_date;  // YYYY-MM-DD, the dealer's local date
+  double odometer_km = 0;
+  std::vector<std::string> items;  // maintenance items done (contracts.md §7 names)
+  std::string dealer_id;
+  std::int64_t received_ms = 0;
 };
 
 }  // namespace crm::store

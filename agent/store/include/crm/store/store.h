@@ -141,6 +141,22 @@ class Store {
   std::vector<Trip> trips(std::int64_t from_ms, std::int64_t to_ms);
   std::vector<CapacityEstimate> capacityEstimates(std::int64_t from_ms, std::int64_t to_ms);
   std::optional<StoredReport> latestReport();
+  // The newest report made at the end of a report period (not on request).
+  std::optional<StoredReport> latestPeriodicReport();
+  // Workshop visits, oldest visit first (then in the order received).
+  Status<StoreError> addServiceRecord(const ServiceRecord& record);
+  std::vector<ServiceRecord> serviceRecords();
+
+  // --- Commands (records.cpp): de-duplication by command id (contracts.md
+  // §5.3) and all-or-nothing staging of one command's effect.
+  bool commandSeen(std::string_view id);
+  Status<StoreError> markCommandSeen(std::string_view id, std::string_view command,
+                                     std::int64_t received_ms);
+  // Opens a savepoint inside the staged batch: what is staged until
+  // endUnit(false) is undone by it, the rest of the batch stays. Units do not
+  // nest. A seq taken inside an undone unit is skipped, never reused.
+  Status<StoreError> beginUnit();
+  Status<StoreError> endUnit(bool keep);
 
   // --- Reads.
   std::vector<Rollup> dailyRollups(std::int64_t day_start_ms);

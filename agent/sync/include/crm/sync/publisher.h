@@ -11,6 +11,9 @@
 //   the same id, so the CRM sees duplicates only as re-sends.
 // - Broker down: the agent keeps collecting; reconnects with capped
 //   exponential backoff and jitter.
+// - Commands: with a command handler set, subscribes to {root}/cmd/+ at QoS 1
+//   at every connect (the session is clean, so subscriptions do not survive
+//   a reconnect) and hands each arrival to the handler on the loop.
 //
 // Threading: every public method must be called on the io_context's thread.
 #pragma once
@@ -32,6 +35,7 @@ struct PublisherStats {
   std::uint64_t connect_failures = 0;
   std::uint64_t published = 0;  // PUBACKs received for outbox messages
   std::uint64_t in_flight = 0;
+  std::uint64_t commands_received = 0;
 };
 
 class Publisher {
@@ -42,6 +46,12 @@ class Publisher {
   ~Publisher();
   Publisher(const Publisher&) = delete;
   Publisher& operator=(const Publisher&) = delete;
+
+  // Receives a command: `name` is the topic's last level, `payload` the raw
+  // bytes, unchecked. Called on the loop; the handler must not block.
+  using CommandHandler = std::function<void(std::string name, std::string payload)>;
+  // Set before start(); without a handler the publisher does not subscribe.
+  void onCommand(CommandHandler handler);
 
   // Starts connecting; returns at once.
   void start();

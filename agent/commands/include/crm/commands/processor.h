@@ -1,0 +1,85 @@
+// Commands from the dealer's CRM (contracts.md §5.3; rules in
+// docs/commands.md). Each command arrives either over MQTT
+// ({root}/cmd/<name>, the payload is the whole envelope) or from a recording
+// line (only the body; the envelope is derived, see handleRecorded).
+//
+// Every command is answered by exactly one cmd-result queued to the outbox:
+// {"command_id", "command", "status": "ok"|"rejected"|"error", "reason"}.
+// A rejected command changes nothing else (no effect, no de-duplication
+// entry). An accepted command's effect, its id in commands_seen and its
+// cmd-result are staged as one unit of the store's batch: all or nothing,
+// durable at the caller's next Store::commit().
+//
+// Supported: service-record, report-request. The other commands of §5.3
+// (campaign, appointment, customer-profile, config, erase) are known and
+// rejected as not supported by this agent version.
+//
+// Threading: one thread, the store's (the event loop).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "crm/config/config.h"
+#include "crm/reports/health_report.h"
+#include "crm/store/store.h"
+#include "crm/vehicle/record.h"
+
+namespace crm::commands {
+
+struct Envelope;  // a parsed command (validate.h)
+
+// Stable: the names appear in cmd-result messages.
+enum class CommandStatus : std::uint8_t { kOk, kRejected, kError };
+const char* statusName(CommandStatus status);
+
+// The largest command payload accepted (contracts.md §5.3).
+inline constexpr std::size_t kMaxPayloadBytes = std::size_t{64} * 1024;
+
+struct Outcome {
+  std::string command_id;  // empty when the payload carried no usable id
+  std::string command;
+  CommandStatus status = CommandStatus::kOk;
+  std::string reason;  // empty when ok; else names the field and what was expected
+};
+
+// What a command needs of the running pipeline when it arrives.
+struct Context {
+  config::VehicleConfig vehicle;  // the VIN to match; the report's vehicle facts
+  // Arrival time, epoch ms: expiry is judged against it, and the cmd-result
+  // is stamped with it.
+  std::int64_t now_ms = 0;
+  // For report-request (maintenance table, rejected-sample counter).
+  reports::ReportContext report;
+};
+
+class Processor {
+ public:
+  // `store` must outlive the Processor.
+  explicit Processor(store::Store& store) : store_(store) {}
+
+  // A command from MQTT: `name` is the topic's last level, `payload` the raw
+  // bytes. Never throws; any input yields an Outcome and one cmd-result.
+  // status kError means the store failed (the effect was undone; the CRM may
+  // send the command again).
+  Outcome handleMqtt(std::string_view name, std::string_view payload, const Context& context);
+
+  // A command line of a recording ({"ts", "command", "body"}). Its envelope:
+  // issued_at = ts, no expiry, the recording's own vehicle (no VIN check),
+  // and an id derived from (command, ts, body) as a name-based UUID (v5), so
+  // a replay yields the same ids every time and a replay continuing a
+  // --state-dir does not apply a command twice. `context.now_ms` is
+  // ignored: the line's ts is the arrival time.
+  Outcome handleRecorded(const vehicle::Command& command, Context context);
+
+ private:
+  Outcome process(const Envelope& envelope, const Context& context);
+  Outcome apply(const Envelope& envelope, const Context& context);
+  // Queues the cmd-result; a store failure turns the outcome into kError.
+  Outcome answer(Outcome outcome, const Context& context);
+
+  store::Store& store_;
+};
+
+}  // namespace crm::commands

@@ -1,0 +1,192 @@
+#include "crm/commands/processor.h"
+
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/string_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
+#include "crm/common/log.h"
+#include "validate.h"
+
+namespace crm::commands {
+namespace {
+
+using nlohmann::json;
+
+// Stable: the namespace of recording command ids. Changing it changes every
+// derived id, and a replay continuing a --state-dir would apply its
+// commands again.
+constexpr char kRecordingNamespace[] = "5b0d7c1e-3f7a-4a8e-9c61-2d4f8e0a9b17";
+
+Outcome rejected(std::string id, std::string command, std::string reason) {
+  return Outcome{std::move(id), std::move(command), CommandStatus::kRejected, std::move(reason)};
+}
+
+}  // namespace
+
+const char* statusName(CommandStatus status) {
+  switch (status) {
+    case CommandStatus::kOk:
+      return "ok";
+    case CommandStatus::kRejected:
+      return "rejected";
+    case CommandStatus::kError:
+      return "error";
+  }
+  return "error";
+}
+
+Outcome Processor::handleMqtt(std::string_view name, std::string_view payload,
+                              const Context& context) {
+  if (payload.size() > kMaxPayloadBytes) {
+    // Not even parsed: a flood of large payloads must stay cheap.
+    return answer(rejected({}, std::string(name),
+                           "payload is " + std::to_string(payload.size()) + " bytes; at most " +
+                               std::to_string(kMaxPayloadBytes) + " are accepted"),
+                  context);
+  }
+  auto parsed = parseEnvelope(name, payload);
+  if (!parsed.envelope) {
+    return answer(rejected(parsed.id, std::string(name), parsed.reason), context);
+  }
+  const Envelope& e = *parsed.envelope;
+  if (e.vin && *e.vin != context.vehicle.vin) {
+    // The VIN itself is not echoed: the reason goes back over the network.
+    return answer(rejected(e.id, e.name, "vin: addressed to another vehicle"), context);
+  }
+  if (e.expires_at && context.now_ms >= *e.expires_at) {
+    return answer(rejected(e.id, e.name,
+                           "expired: expires_at " + std::to_string(*e.expires_at) +
+                               " is not after its arrival at " + std::to_string(context.now_ms)),
+                  context);
+  }
+  return process(e, context);
+}
+
+Outcome Processor::handleRecorded(const vehicle::Command& command, Context context) {
+  context.now_ms = command.ts_ms;
+  const std::string name =
+      command.name + "\n" + std::to_string(command.ts_ms) + "\n" + command.body_json;
+  const boost::uuids::uuid ns = boost::uuids::string_generator{}(std::string(kRecordingNamespace));
+  const boost::uuids::name_generator_sha1 gen{ns};
+  Envelope e;
+  e.id = boost::uuids::to_string(gen(name));
+  e.name = command.name;
+  e.issued_at = command.ts_ms;
+  if (command.body_json.size() > kMaxPayloadBytes) {
+    return answer(
+        rejected(e.id, e.name,
+                 "body is " + std::to_string(command.body_json.size()) + " bytes; at most " +
+                     std::to_string(kMaxPayloadBytes) + " are accepted"),
+        context);
+  }
+  // The recording reader passes only objects as bodies.
+  e.body = json::parse(command.body_json, nullptr, /*allow_exceptions=*/false);
+  if (!e.body.is_object())
+    return answer(rejected(e.id, e.name, "body: expected an object"), context);
+  return process(e, context);
+}
+
+Outcome Processor::process(const Envelope& e, const Context& context) {
+  switch (classify(e.name)) {
+    case Kind::kUnknown:
+      return answer(rejected(e.id, e.name,
+                             "unknown command '" + (e.name.size() <= 40 ? e.name : "...") +
+                                 "' (expected one of " + supportedList() + ")"),
+                    context);
+    case Kind::kNotSupported:
+      return answer(
+          rejected(e.id, e.name, "command '" + e.name + "' is not supported by this agent version"),
+          context);
+    case Kind::kSupported:
+      break;
+  }
+  if (store_.commandSeen(e.id)) {
+    return answer(rejected(e.id, e.name, "id: already processed (a duplicate)"), context);
+  }
+  return apply(e, context);
+}
+
+Outcome Processor::apply(const Envelope& e, const Context& context) {
+  // Validate the body completely before anything is staged.
+  std::optional<ServiceRecordBody> service;
+  std::optional<ReportRequestBody> report;
+  if (e.name == "service-record") {
+    auto body = parseServiceRecord(e.body, e.issued_at, context.vehicle.utc_offset_minutes);
+    if (auto* why = std::get_if<std::string>(&body))
+      return answer(rejected(e.id, e.name, *why), context);
+    service = std::get<ServiceRecordBody>(std::move(body));
+  } else {
+    auto body = parseReportRequest(e.body);
+    if (auto* why = std::get_if<std::string>(&body))
+      return answer(rejected(e.id, e.name, *why), context);
+    report = std::get<ReportRequestBody>(body);
+  }
+
+  auto stageEffect = [&]() -> std::string {
+    if (service) {
+      auto st = store_.addServiceRecord({e.id, service->visit_date, service->odometer_km,
+                                         service->items, service->dealer_id, context.now_ms});
+      return st ? std::string() : st.error().message;
+    }
+    // The report's period ends at the newest data: the car's "now" as its
+    // data knows it (a simulated or replayed car runs ahead of the wall clock).
+    const auto newest = store_.newestSampleMs();
+    const std::int64_t end = newest ? *newest + 1 : context.now_ms;
+    reports::ReportContext rc = context.report;
+    rc.on_request = true;
+    auto made = reports::generateReport(store_, context.vehicle,
+                                        reports::periodEnding(end, report->period_days), rc);
+    return made ? std::string() : made.error().message;
+  };
+  auto stageAll = [&]() -> std::string {
+    if (auto why = stageEffect(); !why.empty()) return why;
+    if (auto st = store_.markCommandSeen(e.id, e.name, context.now_ms); !st)
+      return st.error().message;
+    const auto answered = answer(Outcome{e.id, e.name, CommandStatus::kOk, {}}, context);
+    return answered.status == CommandStatus::kOk ? std::string() : answered.reason;
+  };
+
+  // Effect, de-duplication entry and cmd-result: one unit of the batch.
+  std::string failure;
+  if (auto st = store_.beginUnit(); !st) {
+    failure = st.error().message;
+  } else {
+    failure = stageAll();
+    if (failure.empty()) {
+      auto kept = store_.endUnit(true);
+      if (kept) {
+        log::info("command: {} id={} ok", e.name, e.id);
+        return Outcome{e.id, e.name, CommandStatus::kOk, {}};
+      }
+      failure = kept.error().message;
+    }
+    (void)store_.endUnit(false);
+  }
+  log::error("command: {} id={}: the store failed: {}", e.name, e.id, failure);
+  return answer(Outcome{e.id, e.name, CommandStatus::kError,
+                        "the agent could not store the command's effect; send it again"},
+                context);
+}
+
+Outcome Processor::answer(Outcome outcome, const Context& context) {
+  json body = {
+      {"command_id", outcome.command_id.empty() ? json(nullptr) : json(outcome.command_id)},
+      {"command", outcome.command},
+      {"status", statusName(outcome.status)},
+      {"reason", outcome.reason.empty() ? json(nullptr) : json(outcome.reason)}};
+  if (outcome.status == CommandStatus::kRejected) {
+    log::warn("command: {} id={} rejected: {}", outcome.command, outcome.command_id,
+              outcome.reason);
+  }
+  // Replace, not throw, should a topic name carry invalid UTF-8.
+  const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  auto queued = store_.enqueue("cmd-result", context.vehicle.vin, context.now_ms, text);
+  if (!queued) {
+    log::error("command: cannot queue the cmd-result: {}", queued.error().message);
+    outcome.status = CommandStatus::kError;
+    outcome.reason = queued.error().message;
+  }
+  return outcome;
+}
+
+}  // namespace crm::commands

@@ -1,0 +1,366 @@
+#include "crm/commands/processor.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "crm/testing/temp_dir.h"
+
+namespace crm::commands {
+namespace {
+
+using nlohmann::json;
+constexpr char kVin[] = "LRW3E7EK5NC000001";
+constexpr char kId[] = "123e4567-e89b-42d3-a456-426614174000";
+constexpr std::int64_t kNow = 1767225600000 + 40LL * 86'400'000;  // 2026-02-10
+
+// Everything the store holds apart from the outbox and the seq counter:
+// rows per table and the meta table's contents.
+std::map<std::string, std::string> stateOf(const std::string& path) {
+  std::map<std::string, std::string> out;
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  std::vector<std::string> tables;
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type='table'", -1, &s, nullptr);
+  while (sqlite3_step(s) == SQLITE_ROW)
+    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  sqlite3_finalize(s);
+  for (const auto& t : tables) {
+    if (t == "outbox") continue;
+    const std::string sql = t == "meta" ? "SELECT group_concat(key || '=' || value) FROM meta "
+                                          "WHERE key != 'next_seq'"
+                                        : "SELECT count(*) FROM " + t;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+      out[t] = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+class ProcessorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::StoreOptions o;
+    o.path = dir_.file("c.db");
+    o.full_sync = false;
+    auto s = store::Store::open(o);
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(s).value();
+    processor_ = std::make_unique<Processor>(*store_);
+    context_.vehicle.vin = kVin;
+    context_.vehicle.model = "model-3-lr";
+    context_.vehicle.delivered = "2025-03-01";
+    context_.now_ms = kNow;
+  }
+
+  static json envelope(json body) {
+    return {{"id", kId}, {"issued_at", kNow - 1000}, {"vin", kVin}, {"body", std::move(body)}};
+  }
+  static json serviceBody() {
+    return {{"visit_date", "2026-02-09"},
+            {"odometer_km", 12000.5},
+            {"items", {"tire_rotation", "cabin_filter"}},
+            {"dealer_id", "D-042"}};
+  }
+
+  Outcome send(const std::string& name, const std::string& payload) {
+    auto o = processor_->handleMqtt(name, payload, context_);
+    EXPECT_TRUE(store_->commit().ok());
+    return o;
+  }
+
+  // The cmd-result bodies in the outbox, oldest first.
+  std::vector<json> results() {
+    std::vector<json> out;
+    for (const auto& m : store_->pendingOutbox(0, 100)) {
+      if (m.kind == "cmd-result") out.push_back(json::parse(m.payload)["body"]);
+    }
+    return out;
+  }
+
+  crm::testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Processor> processor_;
+  Context context_;
+};
+
+TEST_F(ProcessorTest, ServiceRecordIsStoredAndAnsweredOkInTheSameCommit) {
+  auto o = processor_->handleMqtt("service-record", envelope(serviceBody()).dump(), context_);
+  EXPECT_EQ(o.status, CommandStatus::kOk) << o.reason;
+  // Staged, not yet committed: neither the effect's answer nor anything is published.
+  EXPECT_TRUE(store_->pendingOutbox(0, 10).empty());
+  ASSERT_TRUE(store_->commit().ok());
+
+  const auto records = store_->serviceRecords();
+  ASSERT_EQ(records.size(), 1U);
+  EXPECT_EQ(records[0].visit_date, "2026-02-09");
+  EXPECT_DOUBLE_EQ(records[0].odometer_km, 12000.5);
+  EXPECT_EQ(records[0].items, (std::vector<std::string>{"tire_rotation", "cabin_filter"}));
+  EXPECT_EQ(records[0].dealer_id, "D-042");
+  EXPECT_EQ(records[0].command_id, kId);
+  EXPECT_TRUE(store_->commandSeen(kId));
+
+  const auto outbox = store_->pendingOutbox(0, 10);
+  ASSERT_EQ(outbox.size(), 1U);
+  EXPECT_EQ(outbox[0].kind, "cmd-result");
+  const auto msg = json::parse(outbox[0].payload);
+  EXPECT_EQ(msg["schema"], "crm.v1.cmd-result");
+  EXPECT_EQ(msg["vin"], kVin);
+  EXPECT_EQ(msg["ts"], kNow);
+  EXPECT_EQ(msg["body"], (json{{"command_id", kId},
+                               {"command", "service-record"},
+                               {"status", "ok"},
+                               {"reason", nullptr}}));
+}
+
+struct Bad {
+  const char* label;
+  std::string name;
+  std::string payload;
+  std::string reason;  // a substring of the expected reason
+};
+
+void PrintTo(const Bad& b, std::ostream* os) {
+  *os << b.label;
+}
+
+std::string withBody(json body) {
+  return json{{"id", kId}, {"issued_at", kNow - 1000}, {"vin", kVin}, {"body", std::move(body)}}
+      .dump();
+}
+
+std::string serviceWith(const char* key, json value) {
+  json body = {{"visit_date", "2026-02-09"},
+               {"odometer_km", 12000},
+               {"items", {"tire_rotation"}},
+               {"dealer_id", "D-042"}};
+  if (value.is_discarded()) {
+    body.erase(key);
+  } else {
+    body[key] = std::move(value);
+  }
+  return withBody(body);
+}
+
+std::string envelopeWith(const char* key, json value) {
+  json e = json::parse(withBody({{"period_days", 30}}));
+  if (value.is_discarded()) {
+    e.erase(key);
+  } else {
+    e[key] = std::move(value);
+  }
+  return e.dump();
+}
+
+const json kAbsent = json(json::value_t::discarded);
+
+std::vector<Bad> badCommands() {
+  return {
+      {"OversizedPayload", "service-record", std::string(64 * 1024 + 1, ' '),
+       "payload is 65537 bytes; at most 65536"},
+      {"MalformedJson", "service-record", "{\"id\": ", "payload is not valid JSON"},
+      {"NotAnObject", "service-record", "[1,2]", "payload: expected a JSON object"},
+      {"MissingId", "report-request", envelopeWith("id", kAbsent), "id: missing"},
+      {"IdNotAUuid", "report-request", envelopeWith("id", "42"), "id: expected a UUID"},
+      {"IdANumber", "report-request", envelopeWith("id", 42), "id: expected a UUID"},
+      {"MissingIssuedAt", "report-request", envelopeWith("issued_at", kAbsent),
+       "issued_at: missing"},
+      {"IssuedAtAString", "report-request", envelopeWith("issued_at", "now"),
+       "issued_at: expected a non-negative integer"},
+      {"ExpiresAtAString", "report-request", envelopeWith("expires_at", "soon"),
+       "expires_at: expected a non-negative integer"},
+      {"MissingVin", "report-request", envelopeWith("vin", kAbsent), "vin: missing"},
+      {"VinANumber", "report-request", envelopeWith("vin", 7), "vin: expected a string"},
+      {"WrongVin", "report-request", envelopeWith("vin", "LRW3E7EK5NC999999"),
+       "vin: addressed to another vehicle"},
+      {"Expired", "report-request", envelopeWith("expires_at", kNow - 1), "expired"},
+      {"ExpiresNow", "report-request", envelopeWith("expires_at", kNow), "expired"},
+      {"MissingBody", "report-request", envelopeWith("body", kAbsent), "body: missing"},
+      {"BodyAnArray", "report-request", envelopeWith("body", json::array()),
+       "body: expected an object"},
+      {"UnknownCommand", "reboot", withBody(json::object()), "unknown command 'reboot'"},
+      {"Campaign", "campaign", withBody(json::object()),
+       "command 'campaign' is not supported by this agent version"},
+      {"Appointment", "appointment", withBody(json::object()), "'appointment' is not supported"},
+      {"CustomerProfile", "customer-profile", withBody(json::object()),
+       "'customer-profile' is not supported"},
+      {"Config", "config", withBody(json::object()), "'config' is not supported"},
+      {"Erase", "erase", withBody({{"scope", "personal"}}), "'erase' is not supported"},
+      {"VisitDateMissing", "service-record", serviceWith("visit_date", kAbsent),
+       "body.visit_date: missing"},
+      {"VisitDateMalformed", "service-record", serviceWith("visit_date", "9 Feb 2026"),
+       "body.visit_date: expected a date YYYY-MM-DD"},
+      {"VisitDateNotInTheCalendar", "service-record", serviceWith("visit_date", "2026-02-30"),
+       "body.visit_date: expected a date YYYY-MM-DD"},
+      {"VisitDateInTheFuture", "service-record", serviceWith("visit_date", "2026-03-01"),
+       "body.visit_date: expected a date not after"},
+      {"OdometerMissing", "service-record", serviceWith("odometer_km", kAbsent),
+       "body.odometer_km: missing"},
+      {"OdometerNegative", "service-record", serviceWith("odometer_km", -1),
+       "body.odometer_km: expected a number in 0..2000000"},
+      {"OdometerAString", "service-record", serviceWith("odometer_km", "12000"),
+       "body.odometer_km: expected a number"},
+      {"ItemsMissing", "service-record", serviceWith("items", kAbsent), "body.items: missing"},
+      {"ItemsAString", "service-record", serviceWith("items", "tire_rotation"),
+       "body.items: expected an array"},
+      {"ItemANumber", "service-record", serviceWith("items", {"tire_rotation", 3}),
+       "body.items[1]: expected a string"},
+      {"UnknownItem", "service-record", serviceWith("items", {"tire_rotation", "wipers"}),
+       "body.items[1]: unknown maintenance item 'wipers'"},
+      {"DealerMissing", "service-record", serviceWith("dealer_id", kAbsent),
+       "body.dealer_id: missing"},
+      {"DealerEmpty", "service-record", serviceWith("dealer_id", ""),
+       "body.dealer_id: expected a non-empty string"},
+      {"PeriodMissing", "report-request", withBody(json::object()), "body.period_days: missing"},
+      {"PeriodZero", "report-request", withBody({{"period_days", 0}}),
+       "body.period_days: expected an integer in 1..366"},
+      {"PeriodTooLong", "report-request", withBody({{"period_days", 367}}),
+       "body.period_days: expected an integer in 1..366"},
+      {"PeriodFractional", "report-request", withBody({{"period_days", 1.5}}),
+       "body.period_days: expected an integer"},
+  };
+}
+
+class RejectionTest : public ProcessorTest, public ::testing::WithParamInterface<Bad> {};
+
+TEST_P(RejectionTest, IsAnsweredWithItsReasonAndChangesNothingElse) {
+  const auto& bad = GetParam();
+  // Something to compare with: one applied command and its committed state.
+  auto first = processor_->handleMqtt("service-record",
+                                      json{{"id", "00000000-0000-4000-8000-000000000001"},
+                                           {"issued_at", kNow - 1000},
+                                           {"vin", kVin},
+                                           {"body", serviceBody()}}
+                                          .dump(),
+                                      context_);
+  ASSERT_EQ(first.status, CommandStatus::kOk);
+  ASSERT_TRUE(store_->commit().ok());
+  const auto before = stateOf(dir_.file("c.db"));
+  const auto outbox_before = store_->stats().outbox_pending;
+
+  const auto o = send(bad.name, bad.payload);
+
+  EXPECT_EQ(o.status, CommandStatus::kRejected);
+  EXPECT_NE(o.reason.find(bad.reason), std::string::npos) << o.reason;
+  EXPECT_EQ(stateOf(dir_.file("c.db")), before);
+  EXPECT_EQ(store_->stats().outbox_pending, outbox_before + 1);  // the cmd-result only
+  const auto r = results();
+  ASSERT_EQ(r.size(), 2U);
+  EXPECT_EQ(r.back()["status"], "rejected");
+  EXPECT_EQ(r.back()["command"], bad.name);
+  EXPECT_EQ(r.back()["reason"], o.reason);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryReason, RejectionTest, ::testing::ValuesIn(badCommands()),
+                         [](const auto& info) { return std::string(info.param.label); });
+
+TEST_F(ProcessorTest, AResultCarriesTheIdWhenTheEnvelopeHadOneAndNullWhenNot) {
+  (void)send("report-request", envelopeWith("vin", "LRW3E7EK5NC999999"));
+  (void)send("report-request", "not json");
+  const auto r = results();
+  ASSERT_EQ(r.size(), 2U);
+  EXPECT_EQ(r[0]["command_id"], kId);
+  EXPECT_TRUE(r[1]["command_id"].is_null());
+}
+
+TEST_F(ProcessorTest, DuplicateIdIsRejectedAndAppliedOnlyOnce) {
+  const auto payload = envelope(serviceBody()).dump();
+  EXPECT_EQ(send("service-record", payload).status, CommandStatus::kOk);
+  const auto again = send("service-record", payload);
+  EXPECT_EQ(again.status, CommandStatus::kRejected);
+  EXPECT_NE(again.reason.find("id: already processed"), std::string::npos) << again.reason;
+  EXPECT_EQ(store_->serviceRecords().size(), 1U);
+}
+
+TEST_F(ProcessorTest, DuplicateIdIsRecognisedAfterAReopen) {
+  EXPECT_EQ(send("service-record", envelope(serviceBody()).dump()).status, CommandStatus::kOk);
+  store_.reset();
+  store::StoreOptions o;
+  o.path = dir_.file("c.db");
+  store_ = std::move(store::Store::open(o)).value();
+  processor_ = std::make_unique<Processor>(*store_);
+  EXPECT_EQ(send("service-record", envelope(serviceBody()).dump()).status,
+            CommandStatus::kRejected);
+}
+
+TEST_F(ProcessorTest, ARejectedCommandDoesNotSpendItsId) {
+  auto body = serviceBody();
+  body["items"] = {"wipers"};
+  EXPECT_EQ(send("service-record", envelope(body).dump()).status, CommandStatus::kRejected);
+  EXPECT_FALSE(store_->commandSeen(kId));
+  EXPECT_EQ(send("service-record", envelope(serviceBody()).dump()).status, CommandStatus::kOk);
+}
+
+TEST_F(ProcessorTest, NullExpiresAtIsReadAsAbsentAndAFutureOneIsAccepted) {
+  auto e = envelope(serviceBody());
+  e["expires_at"] = nullptr;
+  EXPECT_EQ(send("service-record", e.dump()).status, CommandStatus::kOk);
+  e["id"] = "123e4567-e89b-42d3-a456-426614174001";
+  e["expires_at"] = kNow + 1;
+  EXPECT_EQ(send("service-record", e.dump()).status, CommandStatus::kOk);
+}
+
+TEST_F(ProcessorTest, ReportRequestQueuesAHealthReportThatDoesNotMoveThePeriodicSchedule) {
+  const auto o = send("report-request", envelope({{"period_days", 7}}).dump());
+  ASSERT_EQ(o.status, CommandStatus::kOk) << o.reason;
+  const auto outbox = store_->pendingOutbox(0, 10);
+  ASSERT_EQ(outbox.size(), 2U);
+  EXPECT_EQ(outbox[0].kind, "health-report");
+  const auto report = json::parse(outbox[0].payload)["body"];
+  EXPECT_EQ(report["schema"], "crm.v1.health-report");
+  // No data yet: the period ends at the command's arrival.
+  EXPECT_EQ(report["period"]["to"], kNow);
+  EXPECT_EQ(report["period"]["from"], kNow - 7 * 86'400'000LL);
+  EXPECT_EQ(outbox[1].kind, "cmd-result");
+  ASSERT_TRUE(store_->latestReport().has_value());
+  EXPECT_TRUE(store_->latestReport()->on_request);
+  EXPECT_FALSE(store_->latestPeriodicReport().has_value());
+}
+
+TEST_F(ProcessorTest, RecordedCommandsGetTheSameDerivedIdInEveryReplay) {
+  const vehicle::Command cmd{kNow, "service-record", serviceBody().dump(), 7};
+  const auto a = processor_->handleRecorded(cmd, context_);
+  ASSERT_EQ(a.status, CommandStatus::kOk) << a.reason;
+  EXPECT_EQ(a.command_id.size(), 36U);
+  EXPECT_EQ(a.command_id[14], '5');  // a name-based (SHA-1) UUID
+
+  crm::testing::TempDir other;
+  store::StoreOptions o;
+  o.path = other.file("c.db");
+  auto store2 = std::move(store::Store::open(o)).value();
+  Processor p2(*store2);
+  EXPECT_EQ(p2.handleRecorded(cmd, context_).command_id, a.command_id);
+
+  // The same line again in the same cache is a duplicate.
+  const auto again = processor_->handleRecorded(cmd, context_);
+  EXPECT_EQ(again.status, CommandStatus::kRejected);
+  EXPECT_EQ(again.command_id, a.command_id);
+}
+
+TEST_F(ProcessorTest, RecordedCommandsTakeTheirTimeFromTheLineAndSkipTheVinCheck) {
+  context_.vehicle.vin = "LRW3E7EK5NC000042";
+  const vehicle::Command cmd{kNow + 5000, "service-record", serviceBody().dump(), 3};
+  ASSERT_EQ(processor_->handleRecorded(cmd, context_).status, CommandStatus::kOk);
+  ASSERT_TRUE(store_->commit().ok());
+  const auto msg = json::parse(store_->pendingOutbox(0, 1).at(0).payload);
+  EXPECT_EQ(msg["ts"], kNow + 5000);
+  EXPECT_EQ(store_->serviceRecords().at(0).received_ms, kNow + 5000);
+}
+
+TEST_F(ProcessorTest, RecordedUnknownItemIsRejected) {
+  auto body = serviceBody();
+  body["items"] = {"oil_change"};
+  const vehicle::Command cmd{kNow, "service-record", body.dump(), 3};
+  const auto o = processor_->handleRecorded(cmd, context_);
+  EXPECT_EQ(o.status, CommandStatus::kRejected);
+  EXPECT_NE(o.reason.find("unknown maintenance item 'oil_change'"), std::string::npos);
+  EXPECT_TRUE(store_->serviceRecords().empty());
+}
+
+}  // namespace
+}  // namespace crm::commands

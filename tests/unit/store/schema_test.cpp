@@ -1,0 +1,132 @@
+// Schema migrations: a cache written by an older agent is upgraded in place,
+// keeping what it holds.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "crm/store/store.h"
+#include "crm/testing/temp_dir.h"
+
+namespace crm::store {
+namespace {
+
+// The v1 schema exactly as agent 0.1 wrote it (agent/store/src/schema.cpp).
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE signals(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+CREATE TABLE samples(signal INTEGER NOT NULL, ts INTEGER NOT NULL, num REAL, text TEXT);
+CREATE INDEX samples_by_signal_ts ON samples(signal, ts);
+CREATE TABLE rollup_hourly(signal INTEGER NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
+  min REAL, max REAL, sum REAL, first REAL, last REAL, first_ts INTEGER, last_ts INTEGER,
+  PRIMARY KEY(signal, bucket)) WITHOUT ROWID;
+CREATE TABLE rollup_daily(signal INTEGER NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,
+  min REAL, max REAL, sum REAL, first REAL, last REAL, first_ts INTEGER, last_ts INTEGER,
+  PRIMARY KEY(signal, bucket)) WITHOUT ROWID;
+CREATE INDEX rollup_daily_by_bucket ON rollup_daily(bucket);
+CREATE TABLE outbox(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
+  priority INTEGER NOT NULL, retain INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+  payload TEXT NOT NULL);
+CREATE INDEX outbox_by_priority ON outbox(priority, seq);
+CREATE TABLE charging_sessions(id INTEGER PRIMARY KEY, start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL, start_soc REAL, end_soc REAL, energy_kwh REAL, peak_kw REAL,
+  average_kw REAL, dc INTEGER, pack_temp_max_c REAL, interrupted INTEGER, inferred INTEGER);
+CREATE INDEX charging_sessions_by_start ON charging_sessions(start_ms);
+CREATE TABLE trips(id INTEGER PRIMARY KEY, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+  distance_km REAL, energy_kwh REAL, ambient_c REAL);
+CREATE INDEX trips_by_start ON trips(start_ms);
+CREATE TABLE capacity_estimates(ts INTEGER NOT NULL, capacity_kwh REAL NOT NULL,
+  soc_span REAL NOT NULL, temperature_c REAL);
+CREATE INDEX capacity_estimates_by_ts ON capacity_estimates(ts);
+CREATE TABLE reports(id INTEGER PRIMARY KEY, period_from INTEGER NOT NULL,
+  period_to INTEGER NOT NULL, generated_ms INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE faults(code TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+  active INTEGER NOT NULL, PRIMARY KEY(code, first_seen)) WITHOUT ROWID;
+CREATE TABLE commands_seen(id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+std::int64_t queryInt(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  std::int64_t v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+void writeV1(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string sql = "PRAGMA auto_vacuum = INCREMENTAL; BEGIN;";
+  sql += kSchemaV1;
+  sql +=
+      "INSERT INTO meta VALUES('next_seq', '42');"
+      "INSERT INTO meta VALUES('telemetry.daily.closed_through', '1767225600000');"
+      "INSERT INTO commands_seen VALUES('123e4567-e89b-42d3-a456-426614174000', 1000);"
+      "INSERT INTO reports(period_from, period_to, generated_ms, json) VALUES(1, 2, 3, '{}');"
+      "INSERT INTO trips(start_ms, end_ms, distance_km, energy_kwh) VALUES(10, 20, 5.5, 1);"
+      "PRAGMA user_version = 1; PRAGMA application_id = 1129467201; COMMIT;";
+  char* err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_close(db);
+}
+
+TEST(SchemaMigration, AVersion1CacheIsUpgradedInPlaceKeepingItsData) {
+  testing::TempDir dir;
+  const auto path = dir.file("cache.db");
+  writeV1(path);
+
+  StoreOptions o;
+  o.path = path;
+  auto opened = Store::open(o);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto store = std::move(opened).value();
+
+  EXPECT_TRUE(store->recoveredFrom().empty());  // upgraded, not moved aside
+  EXPECT_EQ(store->stats().next_seq, 42);
+  EXPECT_EQ(store->meta("telemetry.daily.closed_through"), "1767225600000");
+  EXPECT_TRUE(store->commandSeen("123e4567-e89b-42d3-a456-426614174000"));
+  EXPECT_EQ(store->trips(0, 100).size(), 1U);
+  auto report = store->latestReport();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_FALSE(report->on_request);  // v1 reports were all periodic
+  ASSERT_TRUE(store->latestPeriodicReport().has_value());
+
+  // The new tables and columns work.
+  ASSERT_TRUE(store->addServiceRecord({"c1", "2026-01-05", 1000, {"tire_rotation"}, "D1", 5}).ok());
+  ASSERT_TRUE(store->markCommandSeen("c1", "service-record", 5).ok());
+  ASSERT_TRUE(store->commit().ok());
+  EXPECT_EQ(store->serviceRecords().size(), 1U);
+  store.reset();
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 2);
+  EXPECT_EQ(queryInt(path, "SELECT count(*) FROM commands_seen WHERE command = 'service-record'"),
+            1);
+}
+
+TEST(SchemaMigration, AFreshCacheIsCreatedAtTheLatestVersion) {
+  testing::TempDir dir;
+  StoreOptions o;
+  o.path = dir.file("cache.db");
+  ASSERT_TRUE(Store::open(o).ok());
+  EXPECT_EQ(queryInt(o.path, "PRAGMA user_version"), 2);
+  EXPECT_EQ(queryInt(o.path, "SELECT count(*) FROM service_records"), 0);
+}
+
+TEST(SchemaMigration, ACacheFromANewerAgentIsRefusedNotDowngraded) {
+  testing::TempDir dir;
+  const auto path = dir.file("cache.db");
+  writeV1(path);
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  StoreOptions o;
+  o.path = path;
+  auto opened = Store::open(o);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find("newer than this agent"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace crm::store
