@@ -182,7 +182,7 @@ TEST_P(ReportInBrowser, DomRoundTripsWithoutConsoleErrors) {
   EXPECT_NE(run.out.find("<html lang=\"" + std::string(p.language) + "\">"), std::string::npos);
   // The parser kept the structure as written: no element moved or dropped.
   EXPECT_EQ(count(run.out, "<svg"), count(html_, "<svg"));
-  EXPECT_EQ(count(run.out, "data-system="), 6u);
+  EXPECT_EQ(count(run.out, "data-system="), 7u);  // seven traffic lights
   EXPECT_EQ(count(run.out, "class=\"fig\""), count(html_, "class=\"fig\""));
   EXPECT_EQ(count(run.out, "<script"), 0u);
   EXPECT_EQ(run.err.find(":CONSOLE"), std::string::npos) << run.err;

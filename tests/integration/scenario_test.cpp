@@ -1,13 +1,22 @@
-// The scenario suite: each tests/scenarios/*.json describes a car (an agent
-// configuration for the deterministic simulator, optional bad lines to
-// inject) and the report values expected of it. The test saves the scenario
-// as a recording with `crm-agent simulate`, replays it with `crm-agent
-// replay`, and checks report.json.
+// The scenario suite: each tests/scenarios/NAME.json describes a car (the
+// agent configuration it was simulated with, bad lines injected) and the
+// report values expected of it; NAME.jsonl.gz is its saved recording. The
+// test replays the saved recording with `crm-agent replay` and checks
+// report.json. Saved recordings keep the suite's input fixed while the
+// simulator evolves.
+//
+// To (re)make the recordings after changing a scenario, run the test with
+// CRM_REGENERATE_SCENARIOS=1: it simulates each car with `crm-agent
+// simulate`, injects the bad lines and writes NAME.jsonl.gz into the source
+// tree, then checks as usual.
 #include <gtest/gtest.h>
 
+#include <zlib.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include <cstdlib>
 
 #include "crm/testing/temp_dir.h"
 #include "process.h"
@@ -50,22 +59,48 @@ void injectGlitches(const std::string& path, int n) {
   }
 }
 
-class Scenario : public ::testing::TestWithParam<std::string> {};
+// Writes `from` gzip-compressed (level 9) to `to`.
+void gzipFile(const std::string& from, const std::string& to) {
+  const std::string text = readFile(from);
+  gzFile f = gzopen(to.c_str(), "wb9");
+  ASSERT_NE(f, nullptr) << to;
+  ASSERT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())),
+            static_cast<int>(text.size()));
+  ASSERT_EQ(gzclose(f), Z_OK);
+}
 
-TEST_P(Scenario, ReportMatchesTheExpectedValues) {
-  const json scenario = json::parse(readFile(GetParam()));
-  TempDir dir;
-  writeFile(dir.file("agent.json"), scenario["config"].dump());
+// Simulates the scenario's car and saves it, with its bad lines, as
+// `recording`.
+void regenerate(const json& scenario, const TempDir& dir, const std::string& recording) {
   auto sim = run(agentCommand({"simulate", "--config", dir.file("agent.json"), "--out",
                                dir.file("rec.jsonl")}),
                  dir.path());
   ASSERT_EQ(sim.code, 0) << sim.err;
   if (scenario.contains("glitches"))
     injectGlitches(dir.file("rec.jsonl"), scenario["glitches"].get<int>());
-  auto replay = run(agentCommand({"replay", dir.file("rec.jsonl"), "--out", dir.file("out"),
-                                  "--config", dir.file("agent.json")}),
+  gzipFile(dir.file("rec.jsonl"), recording);
+}
+
+class Scenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Scenario, ReportMatchesTheExpectedValues) {
+  const json scenario = json::parse(readFile(GetParam()));
+  TempDir dir;
+  writeFile(dir.file("agent.json"), scenario["config"].dump());
+  const std::string recording = fs::path(GetParam()).replace_extension(".jsonl.gz").string();
+  if (std::getenv("CRM_REGENERATE_SCENARIOS") != nullptr) {
+    ASSERT_NO_FATAL_FAILURE(regenerate(scenario, dir, recording));
+  }
+  ASSERT_TRUE(fs::exists(recording)) << recording << " missing (see the comment at the top)";
+  auto replay = run(agentCommand({"replay", recording, "--out", dir.file("out"), "--config",
+                                  dir.file("agent.json")}),
                     dir.path());
   ASSERT_EQ(replay.code, 0) << replay.err;
+  if (scenario.contains("glitches")) {
+    // The saved bad lines are all rejected, each counted.
+    const json summary = json::parse(replay.out);
+    EXPECT_EQ(summary["rejected"], scenario["glitches"]) << replay.out;
+  }
   const json report = json::parse(readFile(dir.file("out/report.json")));
 
   for (const auto& e : scenario["expect"]) {

@@ -8,8 +8,8 @@
 namespace crm::analytics::detail {
 namespace {
 namespace sig = vehicle::sig;
-// No car history is older than this; bounds the backward walk.
-constexpr int kMaxHistoryDays = 25 * 366;
+// How far back an odometer reading is looked for when raw samples are gone.
+constexpr std::int64_t kOdometerLookBackDays = 400;
 }  // namespace
 
 StepSeries loadSeries(store::Store& store, vehicle::SignalId signal, std::int64_t from_ms,
@@ -39,34 +39,14 @@ const store::Rollup* findRollup(const std::vector<store::Rollup>& rs, vehicle::S
   return nullptr;
 }
 
-std::int64_t historyStartDay(store::Store& store, std::int64_t to_ms,
-                             std::int64_t known_earliest_ms, int empty_days_to_stop) {
-  const std::int64_t earliest = std::min(known_earliest_ms, to_ms);
-  std::int64_t day = store.dayStart(to_ms);
-  std::int64_t first = day;
-  int empty = 0;
-  for (int i = 0; i < kMaxHistoryDays; ++i) {
-    if (!store.dailyRollups(day).empty()) {
-      first = day;
-      empty = 0;
-    } else if (++empty >= empty_days_to_stop && day < earliest) {
-      break;
-    }
-    day = store.dayStart(day - kMsPerHour);
-  }
-  return std::min(first, store.dayStart(earliest));
-}
-
 std::optional<double> odometerKmAt(store::Store& store, std::int64_t ts_ms) {
   if (auto s = store.sampleBefore(sig::kTraveledDistance, ts_ms)) return s->number / 1000.0;
-  // Raw samples are gone (retention): the last daily value before the day.
-  std::int64_t day = store.dayStart(ts_ms);
-  for (int i = 0; i < 400; ++i) {
-    for (const auto& r : store.dailyRollups(day)) {
-      if (r.signal == sig::kTraveledDistance && r.first_ts < ts_ms)
-        return (r.last_ts < ts_ms ? r.last : r.first) / 1000.0;
-    }
-    day = store.dayStart(day - kMsPerHour);
+  // Raw samples are gone (retention): the last daily value before the
+  // instant, within the last year and a bit.
+  const auto rs = store.dailyRollups(
+      sig::kTraveledDistance, store.dayStart(ts_ms) - kOdometerLookBackDays * kMsPerDay, ts_ms);
+  for (auto it = rs.rbegin(); it != rs.rend(); ++it) {
+    if (it->first_ts < ts_ms) return (it->last_ts < ts_ms ? it->last : it->first) / 1000.0;
   }
   return std::nullopt;
 }
@@ -83,19 +63,13 @@ std::optional<double> odometerDistanceKm(store::Store& store, std::int64_t from_
     // samples of its beginning are gone. The earliest value in the period,
     // from the raw samples or the daily roll-ups (kept for life).
     std::int64_t start_ts = to_ms;
-    const auto raw = store.samples(sig::kTraveledDistance, from_ms, to_ms);
-    if (!raw.empty()) {
-      start = raw.front().number / 1000.0;
-      start_ts = raw.front().ts_ms;
+    if (const auto raw = store.firstSample(sig::kTraveledDistance, from_ms, to_ms)) {
+      start = raw->number / 1000.0;
+      start_ts = raw->ts_ms;
     }
-    for (std::int64_t day = store.dayStart(from_ms); day < start_ts;
-         day = store.dayStart(day + kMsPerDay + kMsPerHour)) {
-      const auto rs = store.dailyRollups(day);
-      const auto* r = findRollup(rs, sig::kTraveledDistance);
-      if (r == nullptr) continue;
-      if (r->first_ts >= from_ms && r->first_ts < start_ts) start = r->first / 1000.0;
-      break;
-    }
+    const auto rs = store.dailyRollups(sig::kTraveledDistance, store.dayStart(from_ms), start_ts);
+    if (!rs.empty() && rs.front().first_ts >= from_ms && rs.front().first_ts < start_ts)
+      start = rs.front().first / 1000.0;
   }
   if (!start) return std::nullopt;
   return std::max(0.0, *end - *start);

@@ -29,14 +29,6 @@ void forEachDay(store::Store& store, std::int64_t from_ms, std::int64_t to_ms,
 
 const store::Rollup* findRollup(const std::vector<store::Rollup>& rs, vehicle::SignalId id);
 
-// The first local day of the car's history up to `to_ms`: walks back over
-// the daily roll-ups (kept for the car's life) until `empty_days_to_stop`
-// days in a row hold nothing and the day is before `known_earliest_ms`
-// (a derived record the caller already holds). A head unit switched off for
-// longer than that (a car in storage) cuts the history there.
-std::int64_t historyStartDay(store::Store& store, std::int64_t to_ms,
-                             std::int64_t known_earliest_ms, int empty_days_to_stop = 90);
-
 // Odometer, km, at an instant: the last stored value before it (raw samples,
 // else the daily roll-ups). nullopt when nothing is known before it.
 std::optional<double> odometerKmAt(store::Store& store, std::int64_t ts_ms);

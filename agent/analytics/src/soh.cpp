@@ -37,6 +37,8 @@ constexpr double kMinCoverage = 0.6;
 constexpr double kBmsCap = 99.95;
 // A degradation rate needs this much history (contracts.md §4).
 constexpr double kMinRateDays = 90;
+// Bins of the rate's series: weekly for about three years, wider beyond.
+constexpr double kMaxRateBins = 160;
 // Status thresholds (docs/analytics.md).
 constexpr double kSohAttention = 80, kSohWatch = 85;
 constexpr double kImbalanceAttentionMv = 100, kImbalanceWatchMv = 50;
@@ -130,6 +132,28 @@ std::vector<Point> uncensored(const std::vector<Point>& bms) {
   return {bms.begin() + static_cast<std::ptrdiff_t>(first), bms.end()};
 }
 
+// Medians over bins of a week (wider for a history over ~3 years: at most
+// kMaxRateBins): the slope needs the trend, not every day, and pairwise
+// slopes over a fixed number of bins keep the report's cost from growing
+// with the car's age. REQUIRES: pts in time order.
+std::vector<Point> binned(const std::vector<Point>& pts, double from_ms, double to_ms) {
+  const double width = std::max(7.0 * kMsPerDay, (to_ms - from_ms) / kMaxRateBins);
+  std::vector<Point> out;
+  std::vector<double> t, v;
+  std::size_t i = 0;
+  while (i < pts.size()) {
+    const double bin = std::floor((pts[i].t_ms - from_ms) / width);
+    t.clear();
+    v.clear();
+    for (; i < pts.size() && std::floor((pts[i].t_ms - from_ms) / width) == bin; ++i) {
+      t.push_back(pts[i].t_ms);
+      v.push_back(pts[i].soh);
+    }
+    out.push_back({detail::median(t), detail::median(v)});
+  }
+  return out;
+}
+
 // Degradation, points a year: one slope shared by the capacity estimates
 // and the BMS's daily values, each with its own offset (the BMS's bias).
 // A series takes part only when it has points in most months of the
@@ -143,12 +167,12 @@ std::optional<double> degradationRate(const std::vector<Point>& est, const std::
   for (const auto* series : {&est, &bms}) {
     if (series->size() < 2 || coverage(*series, history_from, to) < kMinCoverage) continue;
     detail::Series g;
-    for (const auto& p : *series) {
+    for (const auto& p : binned(*series, history_from, to)) {
       g.x.push_back((p.t_ms - history_from) / kMsPerYear);
       g.y.push_back(p.soh);
-      first = std::min(first, p.t_ms);
-      last = std::max(last, p.t_ms);
     }
+    first = std::min(first, series->front().t_ms);
+    last = std::max(last, series->back().t_ms);
     points += series->size();
     groups.push_back(std::move(g));
   }
@@ -163,20 +187,16 @@ std::optional<double> degradationRate(const std::vector<Point>& est, const std::
 // simultaneous readings with no current flowing; the worst day.
 std::optional<double> cellImbalanceMv(store::Store& store, std::int64_t from_ms,
                                       std::int64_t to_ms) {
-  const auto mx = store.samples(sig::kCellVoltageMax, from_ms, to_ms);
-  const auto mn = detail::loadSeries(store, sig::kCellVoltageMin, from_ms, to_ms);
-  const auto cur = detail::loadSeries(store, sig::kPackCurrent, from_ms, to_ms);
+  // Cell voltages change rarely (a few readings a day); the pack current
+  // changes all the time while driving. So the current and the minimum are
+  // looked up at each maximum's instant rather than read in full.
   std::vector<std::pair<std::int64_t, double>> readings;
-  std::size_t i_mn = 0, i_cur = 0;
-  std::optional<double> v_mn = mn.initial;
-  std::optional<double> v_cur = cur.initial;
-  for (const auto& s : mx) {
-    while (i_mn < mn.points.size() && mn.points[i_mn].ts_ms <= s.ts_ms)
-      v_mn = mn.points[i_mn++].number;
-    while (i_cur < cur.points.size() && cur.points[i_cur].ts_ms <= s.ts_ms)
-      v_cur = cur.points[i_cur++].number;
-    if (!v_mn || (v_cur && std::fabs(*v_cur) > 5.0)) continue;
-    readings.emplace_back(store.dayStart(s.ts_ms), (s.number - *v_mn) * 1000.0);
+  for (const auto& s : store.samples(sig::kCellVoltageMax, from_ms, to_ms)) {
+    const auto mn = store.sampleBefore(sig::kCellVoltageMin, s.ts_ms + 1);
+    if (!mn) continue;
+    const auto cur = store.sampleBefore(sig::kPackCurrent, s.ts_ms + 1);
+    if (cur && std::fabs(cur->number) > 5.0) continue;
+    readings.emplace_back(store.dayStart(s.ts_ms), (s.number - mn->number) * 1000.0);
   }
   if (readings.empty()) {
     // Raw samples are gone: daily roll-ups whose last readings coincide.
@@ -212,23 +232,27 @@ SohSummary summarizeSoh(store::Store& store, const config::VehicleConfig& vehicl
   const double nominal = std::max(vehicle.nominal_capacity_kwh, 1.0);
   const double to = static_cast<double>(period.to_ms);
 
-  // History, day by day: BMS SOH and the odometer.
+  // History: BMS SOH, net capacity and the odometer, one value a day, read
+  // as three ranges of the daily roll-ups (kept for the car's life).
   const auto estimates = store.capacityEstimates(0, period.to_ms);
-  const std::int64_t first_day = detail::historyStartDay(
-      store, period.to_ms, estimates.empty() ? period.to_ms : estimates.front().ts_ms);
-  std::vector<Point> bms_days;
-  std::vector<Point> net_days;  // NetCapacity as percent of nominal: not capped at 100
-  std::vector<Point> odo_days;  // km
-  detail::forEachDay(store, first_day, period.to_ms, [&](std::int64_t day, const auto& rs) {
-    if (const auto* r = detail::findRollup(rs, sig::kSoh); r && r->count > 0)
-      bms_days.push_back({static_cast<double>(day) + kMsPerDay / 2.0, r->sum / r->count});
-    if (const auto* r = detail::findRollup(rs, sig::kNetCapacity); r && r->count > 0) {
-      net_days.push_back(
-          {static_cast<double>(day) + kMsPerDay / 2.0, r->sum / r->count / nominal * 100.0});
+  std::int64_t first_day = store.dayStart(period.to_ms);
+  if (auto d = store.firstDay()) first_day = std::min(first_day, *d);
+  if (!estimates.empty()) first_day = std::min(first_day, store.dayStart(estimates.front().ts_ms));
+  auto daily = [&](vehicle::SignalId id, double scale) {
+    std::vector<Point> out;
+    for (const auto& r : store.dailyRollups(id, first_day, period.to_ms)) {
+      if (r.count > 0)
+        out.push_back(
+            {static_cast<double>(r.bucket_ms) + kMsPerDay / 2.0, r.sum / r.count * scale});
     }
-    if (const auto* r = detail::findRollup(rs, sig::kTraveledDistance))
-      odo_days.push_back({static_cast<double>(r->last_ts), r->last / 1000.0});
-  });
+    return out;
+  };
+  const std::vector<Point> bms_days = daily(sig::kSoh, 1.0);
+  // NetCapacity as percent of nominal: not capped at 100.
+  const std::vector<Point> net_days = daily(sig::kNetCapacity, 100.0 / nominal);
+  std::vector<Point> odo_days;  // km at the day's last reading
+  for (const auto& r : store.dailyRollups(sig::kTraveledDistance, first_day, period.to_ms))
+    odo_days.push_back({static_cast<double>(r.last_ts), r.last / 1000.0});
   std::vector<Point> est;
   est.reserve(estimates.size());
   for (const auto& e : estimates)

@@ -1,5 +1,7 @@
 #include "crm/reports/health_report.h"
 
+#include <chrono>
+#include <cstdio>
 #include <ctime>
 
 #include "crm/common/civil_time.h"
@@ -66,10 +68,23 @@ analytics::Period periodEnding(std::int64_t end_ms, int days) {
 
 json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle,
                        analytics::Period period, const ReportContext& context) {
-  const auto soh = analytics::summarizeSoh(store, vehicle, period);
-  const auto charging = analytics::summarizeCharging(store, vehicle, period);
-  const auto driving = analytics::summarizeDriving(store, period);
-  const auto usage = analytics::classifyUsage(store, period);
+  auto T = [](const char* n, auto f) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = f();
+    fprintf(
+        stderr, "%s %.1f\n", n,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    return r;
+  };
+  const auto soh = T("soh", [&] { return analytics::summarizeSoh(store, vehicle, period); });
+  const auto charging =
+      T("chg", [&] { return analytics::summarizeCharging(store, vehicle, period); });
+  const auto driving = T("drv", [&] { return analytics::summarizeDriving(store, period); });
+  const auto usage = T("usage", [&] { return analytics::classifyUsage(store, period); });
+  T("lv", [&] { return lowVoltageSection(store, period); });
+  T("tyres", [&] { return tyresSection(store, vehicle, period); });
+  T("faults", [&] { return faultsSection(store, period); });
+  T("dq", [&] { return dataQualitySection(store, period, context.rejected_samples); });
   const auto odometer = odometerKm(store, period);
   json r;
   r["schema"] = "crm.v1.health-report";
@@ -89,6 +104,7 @@ json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle
                 {"dc_sessions_per_week", orNull(usage.dc_sessions_per_week, 2)}};
   r["low_voltage_battery"] = lowVoltageSection(store, period);
   r["tyres"] = tyresSection(store, vehicle, period);
+  r["brakes"] = brakesSection(store, period);
   r["faults"] = faultsSection(store, period);
   r["service"] = serviceSection(
       store, vehicle, context.maintenance ? *context.maintenance : config::builtinMaintenance(),

@@ -42,6 +42,7 @@ void safetyAdvice(const json& r, Lang lang, std::vector<std::string>& out) {
   if (isWeakOrWorse(text(r, {"low_voltage_battery", "status"}))) {
     out.push_back(tr(lang, Msg::kAdvLowVoltage));
   }
+  if (isWeakOrWorse(text(r, {"brakes", "status"}))) out.push_back(tr(lang, Msg::kAdvBrakes));
   if (const auto* positions = array(r, {"tyres", "positions"})) {
     std::vector<std::string> names;
     for (const auto& p : *positions) {

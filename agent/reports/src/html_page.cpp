@@ -27,12 +27,12 @@ h1{font-size:30px;line-height:1.15}
 .veh,.period{color:#a9b5c1;font-size:18px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .veh{max-width:760px}
 h2{font-size:19px;color:#c9d3dc;margin-bottom:6px;font-weight:600}
-.lights{display:grid;grid-template-columns:repeat(6,1fr);gap:10px}
-.light{background:#161d26;border-radius:12px;padding:8px 10px 8px 12px;border-left:6px solid #6b7785;min-width:0;height:118px;overflow:hidden}
+.lights{display:grid;grid-template-columns:repeat(7,1fr);gap:8px}
+.light{background:#161d26;border-radius:12px;padding:8px 8px 8px 10px;border-left:6px solid #6b7785;min-width:0;height:118px;overflow:hidden}
 .top{display:flex;gap:8px;align-items:center;min-height:30px}
 .dot{flex:none;width:28px;height:28px;border-radius:50%;display:flex;align-items:center;justify-content:center;font-size:18px;font-weight:700;color:#0b0f14;background:#6b7785}
 .sys{font-size:16px;color:#c9d3dc;line-height:1.1}
-.state{font-size:19px;font-weight:700;margin:4px 0 2px;white-space:nowrap}
+.state{font-size:17px;font-weight:700;margin:4px 0 2px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .det{font-size:14px;color:#a9b5c1;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
 .green{border-color:#34d17a}.green .dot{background:#34d17a}.green .state,.v.green{color:#34d17a}
 .amber{border-color:#ffb524}.amber .dot{background:#ffb524}.amber .state,.v.amber{color:#ffb524}

@@ -13,7 +13,7 @@ using nlohmann::json;
 
 constexpr const char* kDash = "\xE2\x80\x94";  // em dash: the value shown for null
 
-// Status words of the report (battery, 12 V, tyres share the good / watch /
+// Status words of the report (battery, 12 V, tyres, brakes share the good / watch /
 // attention scale; tyre positions add low and slow_leak).
 Light lightOfStatus(const std::optional<std::string>& status) {
   if (!status) return Light::kGrey;
@@ -179,6 +179,11 @@ std::vector<SystemLight> systemLights(const json& r, Lang lang) {
   }
   out.push_back(lv);
   out.push_back(tyresLight(r, lang));
+  SystemLight brakes{"brakes", Msg::kSysBrakes, lightOfStatus(text(r, {"brakes", "status"})), {}};
+  if (auto wear = number(r, {"brakes", "pad_wear_percent_max"})) {
+    brakes.detail = trf(lang, Msg::kDetailPadWear, {fixed(*wear, 0)});
+  }
+  out.push_back(brakes);
   out.push_back(faultsLight(r, lang));
   out.push_back(serviceLight(r, lang));
   return out;

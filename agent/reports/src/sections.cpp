@@ -55,15 +55,20 @@ std::vector<store::Rollup> dailySeries(store::Store& store, vehicle::SignalId si
 }
 
 json lowVoltageSection(store::Store& store, analytics::Period period) {
-  // The 12 V battery is read at rest: a car asleep draws almost nothing, so
-  // the day's minimum is close to the resting voltage.
-  std::optional<double> min_v;
-  for (const auto& r : dailySeries(store, sig::kLvBatteryVoltage, period)) {
-    min_v = std::min(min_v.value_or(r.min), r.min);
-  }
-  json status = nullptr;
-  if (min_v) status = *min_v < 11.8 ? "attention" : *min_v < 12.2 ? "watch" : "good";
-  return {{"min_rest_voltage_v", orNull(min_v, 2)}, {"status", status}};
+  const auto lv = analytics::summarizeLowVoltage(store, period);
+  return {{"min_rest_voltage_v", orNull(lv.min_rest_voltage_v, 2)},
+          {"trend_v_per_month", orNull(lv.trend_v_per_month, 3)},
+          {"status", lv.status ? json(*lv.status) : json(nullptr)}};
+}
+
+json brakesSection(store::Store& store, analytics::Period period) {
+  const auto b = analytics::summarizeBrakes(store, period);
+  auto text = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"pad_wear_percent_max", orNull(b.pad_wear_percent_max, 1)},
+          {"worst_position", text(b.worst_position)},
+          {"km_to_pad_limit", orNull(b.km_to_pad_limit, -2)},
+          {"fluid_level_percent_min", orNull(b.fluid_level_percent_min, 1)},
+          {"status", text(b.status)}};
 }
 
 json tyresSection(store::Store& store, const config::VehicleConfig& vehicle,

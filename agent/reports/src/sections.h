@@ -11,6 +11,8 @@
 namespace crm::reports {
 
 nlohmann::json lowVoltageSection(store::Store& store, analytics::Period period);
+// Not among contracts.md §4's keys (an addition): pads, fluid and status.
+nlohmann::json brakesSection(store::Store& store, analytics::Period period);
 nlohmann::json tyresSection(store::Store& store, const config::VehicleConfig& vehicle,
                             analytics::Period period);
 nlohmann::json faultsSection(store::Store& store, analytics::Period period);

@@ -200,6 +200,38 @@ std::vector<Rollup> Store::dailyRollups(std::int64_t day_start_ms) {
   return out;
 }
 
+std::vector<Rollup> Store::dailyRollups(vehicle::SignalId signal, std::int64_t from_ms,
+                                        std::int64_t to_ms) {
+  Impl& im = *impl_;
+  std::vector<Rollup> out;
+  if (signal >= im.signals.size()) return out;
+  const SignalState& ss = im.signals[signal];
+  Stmt s(im.db.handle(),
+         "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts FROM rollup_daily "
+         "WHERE signal = ? AND bucket >= ? AND bucket < ? ORDER BY bucket");
+  s.bind(1, ss.db_id);
+  s.bind(2, from_ms);
+  s.bind(3, to_ms);
+  while (s.step() == SQLITE_ROW) out.push_back(readRollup(s, signal));
+  // The staged bucket of the current day replaces its committed copy.
+  if (ss.day.valid && ss.day.r.bucket_ms >= from_ms && ss.day.r.bucket_ms < to_ms) {
+    if (!out.empty() && out.back().bucket_ms == ss.day.r.bucket_ms) out.pop_back();
+    out.push_back(ss.day.r);
+  }
+  return out;
+}
+
+std::optional<std::int64_t> Store::firstDay() {
+  Impl& im = *impl_;
+  std::optional<std::int64_t> first;
+  Stmt s(im.db.handle(), "SELECT MIN(bucket) FROM rollup_daily");
+  if (s.step() == SQLITE_ROW && !s.isNull(0)) first = s.i64(0);
+  for (const auto& ss : im.signals) {
+    if (ss.day.valid) first = std::min(first.value_or(ss.day.r.bucket_ms), ss.day.r.bucket_ms);
+  }
+  return first;
+}
+
 std::vector<LastValue> Store::lastValues() {
   std::vector<LastValue> out;
   for (std::size_t i = 0; i < impl_->signals.size(); ++i) {
@@ -236,6 +268,16 @@ std::optional<StoredSample> Store::sampleBefore(vehicle::SignalId signal, std::i
          "SELECT ts, num, text FROM samples WHERE signal = ? AND ts < ? "
          "ORDER BY ts DESC, rowid DESC LIMIT 1");
   s.bind(1, impl_->signals[signal].db_id).bind(2, ts_ms);
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  return StoredSample{s.i64(0), s.f64(1), s.text(2)};
+}
+
+std::optional<StoredSample> Store::firstSample(vehicle::SignalId signal, std::int64_t from_ms,
+                                              std::int64_t to_ms) {
+  Stmt s(impl_->db.handle(),
+         "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
+         "ORDER BY ts, rowid LIMIT 1");
+  s.bind(1, impl_->signals[signal].db_id).bind(2, from_ms).bind(3, to_ms);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   return StoredSample{s.i64(0), s.f64(1), s.text(2)};
 }

@@ -1,5 +1,6 @@
 #include "crm/vehicle/recording.h"
 
+#include <zlib.h>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -141,13 +142,40 @@ std::optional<Record> parseRecordingLine(std::string_view line, std::uint64_t li
 
 Result<std::unique_ptr<RecordingReader>, RecordingError> RecordingReader::open(
     const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(RecordingError::kCannotOpen, path + ": cannot open for reading");
-  return std::unique_ptr<RecordingReader>(new RecordingReader(std::move(in)));
+  // gzopen reads plain files as they are: one reader for both.
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (f == nullptr) return fail(RecordingError::kCannotOpen, path + ": cannot open for reading");
+  gzbuffer(f, 128 * 1024);
+  return std::unique_ptr<RecordingReader>(new RecordingReader(f, path));
+}
+
+RecordingReader::~RecordingReader() {
+  gzclose_r(static_cast<gzFile>(file_));
+}
+
+bool RecordingReader::readLine() {
+  auto* f = static_cast<gzFile>(file_);
+  line_.clear();
+  char buf[4096];
+  while (gzgets(f, buf, sizeof buf) != nullptr) {
+    line_ += buf;
+    if (!line_.empty() && line_.back() == '\n') {
+      line_.pop_back();
+      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+      return true;
+    }
+  }
+  int code = Z_OK;
+  const char* why = gzerror(f, &code);
+  if (code != Z_OK && code != Z_STREAM_END) {
+    error_ = path_ + ": line " + std::to_string(line_no_ + 1) + ": cannot read (" + why + ")";
+    return false;
+  }
+  return !line_.empty();  // a last line without a newline
 }
 
 std::optional<Record> RecordingReader::next() {
-  while (std::getline(in_, line_)) {
+  while (error_.empty() && readLine()) {
     ++line_no_;
     if (auto rec = parseRecordingLine(line_, line_no_)) return rec;
   }

@@ -90,7 +90,7 @@ TEST(HtmlReport, ChineseReportHasChineseLabelsAndLangAttribute) {
   EXPECT_TRUE(contains(page, "快充占您充电量的 22%"));
   EXPECT_TRUE(contains(page, "Noto Sans CJK SC"));
   EXPECT_FALSE(contains(page, "Vehicle health report"));
-  EXPECT_FALSE(contains(page, "Needs attention"));
+  EXPECT_FALSE(contains(page, "Act now"));
   EXPECT_TRUE(contains(page, "<svg"));
   EXPECT_TRUE(isValidUtf8(page));
 }
@@ -205,7 +205,7 @@ TEST(HtmlReport, BatteryNeedingAttentionShowsARedLightWithItsLabel) {
   const std::string zh = lightTile(renderHtml(report, sampleCharts(), "zh-CN"), "battery");
 
   EXPECT_TRUE(contains(en, "class=\"light red\""));
-  EXPECT_TRUE(contains(en, "Needs attention"));
+  EXPECT_TRUE(contains(en, "Act now"));
   EXPECT_TRUE(contains(zh, "class=\"light red\""));
   EXPECT_TRUE(contains(zh, "需要处理"));
 }
@@ -220,8 +220,25 @@ TEST(HtmlReport, EachLightFollowsItsSystemsStatus) {
   EXPECT_TRUE(contains(lightTile(page, "low_voltage"), "Good"));
   EXPECT_TRUE(contains(lightTile(page, "tyres"), "light amber"));
   EXPECT_TRUE(contains(lightTile(page, "tyres"), "rear left low"));
+  EXPECT_TRUE(contains(lightTile(page, "brakes"), "light green"));
+  EXPECT_TRUE(contains(lightTile(page, "brakes"), "Pads 31 % worn"));
   EXPECT_TRUE(contains(lightTile(page, "faults"), "light green"));  // only a cleared fault
   EXPECT_TRUE(contains(lightTile(page, "service"), "light red"));   // inspection overdue
+}
+
+TEST(HtmlReport, WornBrakesShowARedLightAndAdviceInBothLanguages) {
+  json report = sampleReport();
+  report["brakes"]["status"] = "attention";
+  report["brakes"]["pad_wear_percent_max"] = 84.0;
+
+  const std::string en = renderHtml(report, sampleCharts(), "en");
+  const std::string zh = renderHtml(report, sampleCharts(), "zh-CN");
+
+  EXPECT_TRUE(contains(lightTile(en, "brakes"), "light red"));
+  EXPECT_TRUE(contains(lightTile(en, "brakes"), "Pads 84 % worn"));
+  EXPECT_TRUE(contains(en, "Have the brake pads and fluid checked at your next visit."));
+  EXPECT_TRUE(contains(lightTile(zh, "brakes"), "制动"));
+  EXPECT_TRUE(contains(zh, "请在下次到店时检查刹车片和制动液。"));
 }
 
 TEST(HtmlReport, ActiveFaultTurnsTheFaultsLightRed) {

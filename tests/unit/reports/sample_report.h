@@ -33,7 +33,9 @@ inline nlohmann::json sampleReport() {
               "efficiency_kwh_per_100km": 16.8},
   "usage": {"profile": "private", "average_daily_km": 44.0, "active_days_share": 0.87,
             "night_driving_share": 0.12, "dc_sessions_per_week": 0.9},
-  "low_voltage_battery": {"min_rest_voltage_v": 12.45, "status": "good"},
+  "low_voltage_battery": {"min_rest_voltage_v": 12.45, "trend_v_per_month": -0.02, "status": "good"},
+  "brakes": {"pad_wear_percent_max": 31.0, "worst_position": "front_left", "km_to_pad_limit": 52000,
+             "fluid_level_percent_min": 96.0, "status": "good"},
   "tyres": {"status": "watch", "positions": [
     {"position": "front_left", "pressure_kpa": 248.0, "status": "good"},
     {"position": "front_right", "pressure_kpa": 247.5, "status": "good"},

@@ -1,6 +1,7 @@
 #include "crm/vehicle/recording.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "crm/testing/temp_dir.h"
 #include "crm/vehicle/simulator.h"
@@ -134,6 +135,69 @@ TEST(Recording, WriteRecordingIntoAMissingFolderIsCannotOpen) {
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.error().code, RecordingError::kCannotOpen);
   EXPECT_NE(written.error().message.find("/nonexistent/folder/day.jsonl"), std::string::npos);
+}
+
+// Reads every record of a recording; the reader's error after the end.
+std::pair<std::vector<Record>, std::string> readAll(const std::string& path) {
+  std::vector<Record> out;
+  auto reader = RecordingReader::open(path);
+  EXPECT_TRUE(reader.ok());
+  if (!reader.ok()) return {};
+  while (auto r = (*reader)->next()) out.push_back(*r);
+  return {out, (*reader)->error()};
+}
+
+void gzipFile(const std::string& from, const std::string& to) {
+  const std::string text = testing::readFile(from);
+  gzFile f = gzopen(to.c_str(), "wb9");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())),
+            static_cast<int>(text.size()));
+  ASSERT_EQ(gzclose(f), Z_OK);
+}
+
+TEST(Recording, GzipCompressedRecordingReadsLikeThePlainOne) {
+  testing::TempDir dir;
+  SimulatorConfig sim;
+  sim.days = 1;
+  Simulator simulator(sim);
+  ASSERT_TRUE(writeRecording(simulator, dir.file("day.jsonl")).ok());
+  gzipFile(dir.file("day.jsonl"), dir.file("day.jsonl.gz"));
+  const auto [plain, plain_error] = readAll(dir.file("day.jsonl"));
+  const auto [packed, packed_error] = readAll(dir.file("day.jsonl.gz"));
+  EXPECT_EQ(plain_error, "");
+  EXPECT_EQ(packed_error, "");
+  ASSERT_GT(plain.size(), 1000U);
+  ASSERT_EQ(packed.size(), plain.size());
+  for (std::size_t i = 0; i < plain.size(); i += 97) {
+    EXPECT_EQ(formatRecordingLine(packed[i]), formatRecordingLine(plain[i])) << "record " << i;
+  }
+}
+
+TEST(Recording, TruncatedCompressedRecordingStopsWithAnErrorNamingTheLine) {
+  testing::TempDir dir;
+  SimulatorConfig sim;
+  sim.days = 1;
+  Simulator simulator(sim);
+  ASSERT_TRUE(writeRecording(simulator, dir.file("day.jsonl")).ok());
+  gzipFile(dir.file("day.jsonl"), dir.file("day.jsonl.gz"));
+  // Cut in the middle, as a copy interrupted by a power cut.
+  const std::string packed = testing::readFile(dir.file("day.jsonl.gz"));
+  testing::writeFile(dir.file("cut.jsonl.gz"), packed.substr(0, packed.size() / 2));
+  const auto [records, error] = readAll(dir.file("cut.jsonl.gz"));
+  EXPECT_GT(records.size(), 10U);
+  EXPECT_NE(error.find("cut.jsonl.gz: line "), std::string::npos) << error;
+}
+
+TEST(Recording, LastLineWithoutNewlineAndCrLfEndingsAreRead) {
+  testing::TempDir dir;
+  testing::writeFile(dir.file("r.jsonl"),
+                     "{\"ts\": 1, \"path\": \"Vehicle.Speed\", \"value\": 1}\r\n"
+                     "{\"ts\": 2, \"path\": \"Vehicle.Speed\", \"value\": 2}");
+  const auto [records, error] = readAll(dir.file("r.jsonl"));
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(records.size(), 2U);
+  EXPECT_EQ(std::get<Sample>(records[1]).value, Value{2.0});
 }
 
 TEST(Recording, MissingFileCannotBeOpened) {

@@ -70,4 +70,28 @@ struct UsageSummary {
 };
 UsageSummary classifyUsage(store::Store& store, Period period);
 
+struct BrakesSummary {
+  // The most worn pad at the end of the period: VSS PadWear, 0 % new,
+  // 100 % worn out; and where it is ("front_left", ...).
+  std::optional<double> pad_wear_percent_max;
+  std::optional<std::string> worst_position;
+  // Distance until that pad reaches the replacement limit at its wear per km
+  // over the last year; null while the wear has not moved measurably.
+  std::optional<double> km_to_pad_limit;
+  std::optional<double> fluid_level_percent_min;  // lowest in the period
+  std::optional<std::string> status;              // good | watch | attention; null without data
+};
+BrakesSummary summarizeBrakes(store::Store& store, Period period);
+
+struct LowVoltageSummary {
+  // The lowest voltage in the period: the 12 V battery is read at rest (a car
+  // asleep draws almost nothing), so this is its weakest resting voltage.
+  std::optional<double> min_rest_voltage_v;
+  // Change of the daily resting voltage, V per 30 days, over the last 90 days;
+  // null under 30 days of readings.
+  std::optional<double> trend_v_per_month;
+  std::optional<std::string> status;  // good | watch | attention; null without data
+};
+LowVoltageSummary summarizeLowVoltage(store::Store& store, Period period);
+
 }  // namespace crm::analytics

@@ -160,6 +160,13 @@ class Store {
 
   // --- Reads.
   std::vector<Rollup> dailyRollups(std::int64_t day_start_ms);
+  // One signal's daily roll-ups with from_ms <= bucket < to_ms, oldest first,
+  // in one indexed read: long histories are read as a range, not day by day.
+  std::vector<Rollup> dailyRollups(vehicle::SignalId signal, std::int64_t from_ms,
+                                   std::int64_t to_ms);
+  // The first local day holding any daily roll-up: where the car's history
+  // begins (daily roll-ups are kept for life).
+  std::optional<std::int64_t> firstDay();
   std::vector<LastValue> lastValues();
   // Raw samples of one signal with from_ms <= ts < to_ms, oldest first,
   // including the staged batch. Reduced samples are absent: the stored ones
@@ -168,6 +175,9 @@ class Store {
                                     std::int64_t to_ms);
   // The newest raw sample of a signal before ts_ms, if any.
   std::optional<StoredSample> sampleBefore(vehicle::SignalId signal, std::int64_t ts_ms);
+  // The oldest raw sample of a signal with from_ms <= ts < to_ms, if any.
+  std::optional<StoredSample> firstSample(vehicle::SignalId signal, std::int64_t from_ms,
+                                          std::int64_t to_ms);
   std::optional<std::int64_t> newestSampleMs();
   std::optional<std::string> meta(std::string_view key);
   void setMeta(std::string_view key, std::string_view value);  // staged

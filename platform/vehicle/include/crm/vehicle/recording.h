@@ -21,17 +21,29 @@ enum class RecordingError : std::uint8_t { kCannotOpen, kCannotWrite };
 std::optional<Record> parseRecordingLine(std::string_view line, std::uint64_t line_no);
 
 // Reads a recording file line by line (streaming: memory does not grow with
-// the file). Threading: one thread.
+// the file). A gzip-compressed file (.jsonl.gz, as recordings are usually
+// kept and shared) is read the same way, decompressed on the fly.
+// Threading: one thread.
 class RecordingReader final : public VehicleSource {
  public:
   static Result<std::unique_ptr<RecordingReader>, RecordingError> open(const std::string& path);
+  ~RecordingReader() override;
+  RecordingReader(const RecordingReader&) = delete;
+  RecordingReader& operator=(const RecordingReader&) = delete;
 
   std::optional<Record> next() override;
+  // Why reading stopped early (a damaged or truncated compressed file),
+  // naming the path and line; empty after a clean end of file.
+  const std::string& error() const { return error_; }
 
  private:
-  explicit RecordingReader(std::ifstream in) : in_(std::move(in)) {}
-  std::ifstream in_;
+  RecordingReader(void* file, std::string path) : file_(file), path_(std::move(path)) {}
+  bool readLine();
+
+  void* file_;  // gzFile; kept opaque so that users need no zlib header
+  std::string path_;
   std::string line_;
+  std::string error_;
   std::uint64_t line_no_ = 0;
 };
 
