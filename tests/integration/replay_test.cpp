@@ -79,6 +79,28 @@ TEST(Replay, MissingRecordingIsBadUsage) {
   EXPECT_NE(e.err.find("nope.jsonl: cannot open"), std::string::npos) << e.err;
 }
 
+TEST(Replay, TruncatedCompressedRecordingKeepsWhatWasReadAndStrictStops) {
+  TempDir dir;
+  // A saved scenario cut in half, as a copy interrupted by a power cut.
+  const std::string whole = readFile(CRM_SOURCE_DIR "/tests/scenarios/slow_leak.jsonl.gz");
+  writeFile(dir.file("cut.jsonl.gz"), whole.substr(0, whole.size() / 2));
+  auto e =
+      run(agentCommand({"replay", dir.file("cut.jsonl.gz"), "--out", dir.file("out")}), dir.path());
+  ASSERT_EQ(e.code, 0) << e.err;
+  const auto summary = json::parse(e.out);
+  EXPECT_GT(summary["samples_accepted"].get<int>(), 1000);
+  ASSERT_TRUE(summary["read_error"].is_string()) << e.out;
+  EXPECT_NE(summary["read_error"].get<std::string>().find("cut.jsonl.gz: line "),
+            std::string::npos);
+  EXPECT_NE(e.err.find("cannot read"), std::string::npos) << e.err;
+
+  auto strict =
+      run(agentCommand({"replay", dir.file("cut.jsonl.gz"), "--out", dir.file("out2"), "--strict"}),
+          dir.path());
+  EXPECT_EQ(strict.code, 2);
+  EXPECT_NE(strict.err.find("cut.jsonl.gz: line "), std::string::npos) << strict.err;
+}
+
 TEST(Replay, MissingOutOptionIsBadUsage) {
   TempDir dir;
   auto e = run(agentCommand({"replay", dir.file("r.jsonl")}), dir.path());

@@ -164,6 +164,13 @@ int runReplay(const ReplayOptions& options) {
       if (!(*store)->commit()) return 1;
     }
   }
+  // A damaged or truncated compressed recording: what was read stands (each
+  // line was validated), the rest is lost; --strict treats it as bad input.
+  const std::string read_error = (*reader)->error();
+  if (!read_error.empty()) {
+    std::cerr << "crm-agent replay: " << read_error << "\n";
+    if (options.strict) return 2;
+  }
   if (!analytics.finish() || !ingest.finish() || !(*store)->commit()) return 1;
 
   // The report for the period ending at the last sample.
@@ -206,7 +213,8 @@ int runReplay(const ReplayOptions& options) {
                   {"messages", written},
                   {"charging_sessions", a.charging_sessions},
                   {"trips", a.trips},
-                  {"outputs", outputs}};
+                  {"outputs", outputs},
+                  {"read_error", read_error.empty() ? json(nullptr) : json(read_error)}};
   json by_kind = json::object();
   for (int k = 0; k < vehicle::kRejectKindCount; ++k) {
     by_kind[vehicle::rejectKindName(static_cast<vehicle::RejectKind>(k))] = c.rejected.by_kind[k];

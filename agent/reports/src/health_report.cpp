@@ -1,7 +1,5 @@
 #include "crm/reports/health_report.h"
 
-#include <chrono>
-#include <cstdio>
 #include <ctime>
 
 #include "crm/common/civil_time.h"
@@ -68,23 +66,10 @@ analytics::Period periodEnding(std::int64_t end_ms, int days) {
 
 json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle,
                        analytics::Period period, const ReportContext& context) {
-  auto T = [](const char* n, auto f) {
-    auto t0 = std::chrono::steady_clock::now();
-    auto r = f();
-    fprintf(
-        stderr, "%s %.1f\n", n,
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    return r;
-  };
-  const auto soh = T("soh", [&] { return analytics::summarizeSoh(store, vehicle, period); });
-  const auto charging =
-      T("chg", [&] { return analytics::summarizeCharging(store, vehicle, period); });
-  const auto driving = T("drv", [&] { return analytics::summarizeDriving(store, period); });
-  const auto usage = T("usage", [&] { return analytics::classifyUsage(store, period); });
-  T("lv", [&] { return lowVoltageSection(store, period); });
-  T("tyres", [&] { return tyresSection(store, vehicle, period); });
-  T("faults", [&] { return faultsSection(store, period); });
-  T("dq", [&] { return dataQualitySection(store, period, context.rejected_samples); });
+  const auto soh = analytics::summarizeSoh(store, vehicle, period);
+  const auto charging = analytics::summarizeCharging(store, vehicle, period);
+  const auto driving = analytics::summarizeDriving(store, period);
+  const auto usage = analytics::classifyUsage(store, period);
   const auto odometer = odometerKm(store, period);
   json r;
   r["schema"] = "crm.v1.health-report";
