@@ -7,6 +7,7 @@
 
 #include "crm/sync/publisher.h"
 #include "crm/testing/broker.h"
+#include "crm/testing/temp_store.h"
 
 namespace crm::sync {
 namespace {
@@ -19,10 +20,8 @@ class CommandSubscriptionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (testing::mosquittoPath().empty()) GTEST_SKIP() << "mosquitto not installed";
-    store::StoreOptions o;
-    o.path = dir_.file("c.db");
-    o.full_sync = false;
-    store_ = std::move(store::Store::open(o)).value();
+    store_ = testing::openTestStore(dir_.file("c.db"));
+    ASSERT_NE(store_, nullptr);
     cfg_.broker = broker_.uri();
     cfg_.client_id = "agent-under-test";
     cfg_.reconnect_min_ms = 100;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crm/testing/broker.h"
+#include "crm/testing/temp_store.h"
 
 namespace crm::sync {
 namespace {
@@ -22,12 +23,8 @@ class PublisherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (testing::mosquittoPath().empty()) GTEST_SKIP() << "mosquitto not installed";
-    store::StoreOptions o;
-    o.path = dir_.file("c.db");
-    o.full_sync = false;
-    auto s = store::Store::open(o);
-    ASSERT_TRUE(s.ok());
-    store_ = std::move(s).value();
+    store_ = testing::openTestStore(dir_.file("c.db"));
+    ASSERT_NE(store_, nullptr);
     cfg_.broker = broker_.uri();
     cfg_.client_id = "agent-under-test";
     cfg_.reconnect_min_ms = 100;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crm/testing/temp_dir.h"
+#include "crm/testing/temp_store.h"
 
 namespace crm::analytics {
 namespace {
@@ -18,12 +19,8 @@ constexpr std::int64_t kMin = 60'000;
 class AnalyticsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::StoreOptions o;
-    o.path = dir_.file("c.db");
-    o.full_sync = false;
-    auto s = store::Store::open(o);
-    ASSERT_TRUE(s.ok());
-    store_ = std::move(s).value();
+    store_ = testing::openTestStore(dir_.file("c.db"));
+    ASSERT_NE(store_, nullptr);
     config::VehicleConfig v;
     v.nominal_capacity_kwh = 75;
     analytics_ = std::make_unique<Analytics>(*store_, v);

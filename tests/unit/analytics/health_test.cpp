@@ -3,6 +3,7 @@
 
 #include "crm/analytics/health.h"
 #include "crm/testing/temp_dir.h"
+#include "crm/testing/temp_store.h"
 
 namespace crm::analytics {
 namespace {
@@ -15,12 +16,8 @@ constexpr std::int64_t kDay = 86'400'000;
 class HealthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::StoreOptions o;
-    o.path = dir_.file("c.db");
-    o.full_sync = false;
-    auto s = store::Store::open(o);
-    ASSERT_TRUE(s.ok());
-    store_ = std::move(s).value();
+    store_ = testing::openTestStore(dir_.file("c.db"));
+    ASSERT_NE(store_, nullptr);
   }
   void sample(std::int64_t ts, vehicle::SignalId id, double v) {
     ASSERT_TRUE(store_->addSample(vehicle::Sample{ts, id, v, 0}).ok());

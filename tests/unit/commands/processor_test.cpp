@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crm/testing/temp_dir.h"
+#include "crm/testing/temp_store.h"
 
 namespace crm::commands {
 namespace {
@@ -45,12 +46,8 @@ std::map<std::string, std::string> stateOf(const std::string& path) {
 class ProcessorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::StoreOptions o;
-    o.path = dir_.file("c.db");
-    o.full_sync = false;
-    auto s = store::Store::open(o);
-    ASSERT_TRUE(s.ok());
-    store_ = std::move(s).value();
+    store_ = testing::openTestStore(dir_.file("c.db"));
+    ASSERT_NE(store_, nullptr);
     processor_ = std::make_unique<Processor>(*store_);
     context_.vehicle.vin = kVin;
     context_.vehicle.model = "model-3-lr";
