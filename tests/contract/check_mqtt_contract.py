@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Holds crm-agent to its MQTT contract: every JSON Schema in docs/mqtt/schemas.
+
+Replays the given recordings and one written here (with commands, good and
+bad) through `crm-agent replay`, then validates every line of outbox.jsonl:
+the payload against envelope.json and against the schema named for its
+topic's kind (a kind without a schema fails), and report.json against the
+health report's body. The command bodies written here are checked against the
+command schemas too, so that those and the agent's validation agree.
+
+Usage: check_mqtt_contract.py AGENT SCHEMA_DIR WORK_DIR RECORDING...
+Needs python3-jsonschema (Debian; 4.10 has RefResolver, 4.18+ has referencing).
+"""
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+VIN = "LRW3E7EK5NC000001"
+DAY = 86_400_000
+T0 = 1767225600000  # 2026-01-01T00:00Z
+# Kinds the replays below must produce, so that a quiet agent cannot pass.
+# (status is published by the daemon at connect, never by a replay.)
+MUST_SEE = {"telemetry/daily", "telemetry/charge-session", "health-report", "cmd-result"}
+
+GOOD_SERVICE = {"visit_date": "2026-01-01", "odometer_km": 120, "items": ["tire_rotation"],
+                "dealer_id": "D1"}
+BAD_SERVICE = {"visit_date": "2026-01-01", "odometer_km": 120, "items": ["wipers"],
+               "dealer_id": "D1"}
+# (command, body, expected cmd-result status, body schema or None)
+COMMANDS = [("service-record", GOOD_SERVICE, "ok", "cmd-service-record.json"),
+            ("report-request", {"period_days": 7}, "ok", "cmd-report-request.json"),
+            ("service-record", BAD_SERVICE, "rejected", "cmd-service-record.json"),
+            ("reboot", {}, "rejected", None)]
+
+
+def load_schemas(folder):
+    schemas = {p.name: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+    # Each schema is reachable by its file name ($ref: envelope.json) and its $id.
+    by_uri = {uri: s for name, s in schemas.items() for uri in (name, s["$id"])}
+    try:
+        from referencing import Registry, Resource
+        registry = Registry().with_resources(
+            (uri, Resource.from_contents(s)) for uri, s in by_uri.items())
+
+        def validator(schema):
+            return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+    except ImportError:  # jsonschema < 4.18 (Debian bookworm)
+        from jsonschema import RefResolver
+
+        def validator(schema):
+            resolver = RefResolver.from_schema(schema, store=by_uri)
+            return Draft202012Validator(schema, resolver=resolver, format_checker=FormatChecker())
+    for s in schemas.values():
+        Draft202012Validator.check_schema(s)  # a broken schema fails loudly, not vacuously
+    return schemas, validator
+
+
+def command_recording(path):
+    lines = []
+    # A parked car for two days, every 30 min, silent for 5 h of the first
+    # day and 20 points fuller after it: an inferred charging session.
+    for i in (i for i in range(2 * 48) if not 10 < i < 20):
+        ts = T0 + i * 1_800_000
+        lines.append({"ts": ts, "path": "Vehicle.TraveledDistance", "value": 100_000})
+        lines.append({"ts": ts, "path": "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current",
+                      "value": round(60 - i * 0.1 + (20 if i >= 20 else 0), 1)})
+    for n, (command, body, _, _) in enumerate(COMMANDS):  # on the second day, in order
+        lines.append({"ts": T0 + DAY + 3_600_000 + n, "command": command, "body": body})
+    lines.sort(key=lambda line: line["ts"])  # stable: samples of one ts keep their order
+    vehicle = {"vehicle": {"vin": VIN, "model": "sim-ev-75", "nominal_capacity_kwh": 75.0,
+                           "chemistry": "NMC", "delivered": "2025-06-01", "tyre_placard_kpa": 290}}
+    path.write_text("".join(json.dumps(line) + "\n" for line in [vehicle] + lines))
+
+
+def errors_of(validator, instance):
+    return ["/" + "/".join(map(str, e.absolute_path)) + ": " + e.message
+            for e in sorted(validator.iter_errors(instance), key=str)]
+
+
+def main(agent, schema_dir, work_dir, recordings):
+    schemas, validator = load_schemas(pathlib.Path(schema_dir))
+    envelope = validator(schemas["envelope.json"])
+    by_kind = {s["properties"]["schema"]["const"]: validator(s) for s in schemas.values()
+               if {"$ref": "envelope.json"} in s.get("allOf", [])}
+    report_body = validator({"$ref": "health-report.json#/$defs/body"})
+    failures, seen, results = [], set(), []
+
+    work = pathlib.Path(work_dir)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    commands = work / "commands.jsonl"
+    command_recording(commands)
+    for command, body, expected, schema in COMMANDS:
+        if schema and bool(errors_of(validator(schemas[schema]), body)) != (expected != "ok"):
+            failures.append(f"{schema}: the test's {command} body {body} should "
+                            f"{'fail' if expected != 'ok' else 'pass'} it")
+
+    for recording in [str(commands)] + recordings:
+        out = work / pathlib.Path(recording).name.split(".")[0]
+        run = subprocess.run([agent, "replay", recording, "--out", str(out)],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            failures.append(f"{recording}: replay exited {run.returncode}: {run.stderr[-2000:]}")
+            continue
+        outbox = out / "outbox.jsonl"
+        last_report = None
+        for n, text in enumerate(outbox.read_text().splitlines(), 1):
+            where = f"{outbox}:{n}"
+            line = json.loads(text)
+            topic, payload = line["topic"], line["payload"]
+            root = f"crm/v1/vehicles/{payload.get('vin')}/"
+            kind = topic[len(root):] if topic.startswith(root) else topic
+            seen.add(kind)
+            name = "crm.v1." + kind.replace("/", ".")
+            errors = errors_of(envelope, payload)
+            if name not in by_kind:
+                errors.append(f"no schema in {schema_dir} for kind '{kind}' ({name})")
+            else:
+                errors += errors_of(by_kind[name], payload)
+            failures += [f"{where}: {topic}: {e}" for e in errors]
+            if kind == "health-report":
+                last_report = payload["body"]
+            if kind == "cmd-result" and out.name == "commands":
+                results.append((payload["body"]["command"], payload["body"]["status"]))
+        report = json.loads((out / "report.json").read_text())
+        failures += [f"{out / 'report.json'}: {e}" for e in errors_of(report_body, report)]
+        if report != last_report:
+            failures.append(f"{out / 'report.json'}: not the body of the last health-report in {outbox}")
+
+    expected = [(c, status) for c, _, status, _ in COMMANDS]
+    if results != expected:
+        failures.append(f"{commands}: cmd-results {results}, expected {expected}")
+    if MUST_SEE - seen:
+        failures.append(f"no message of kind {sorted(MUST_SEE - seen)} in any replay")
+    for f in failures:
+        print("FAIL " + f, file=sys.stderr)
+    print(f"{len(failures)} failures; kinds checked: {sorted(seen)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]))
