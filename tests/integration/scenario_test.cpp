@@ -81,6 +81,36 @@ void regenerate(const json& scenario, const TempDir& dir, const std::string& rec
   gzipFile(dir.file("rec.jsonl"), recording);
 }
 
+// "expect_outbox": [{"kind", "where": {pointer: value}, "min"}]: at least
+// `min` messages of that kind whose payload matches every pointer.
+void expectOutbox(const json& scenario, const std::string& outbox_path) {
+  if (!scenario.contains("expect_outbox")) return;
+  std::vector<json> messages;
+  {
+    std::ifstream in(outbox_path);
+    for (std::string l; std::getline(in, l);) messages.push_back(json::parse(l));
+  }
+  for (const auto& e : scenario["expect_outbox"]) {
+    const std::string suffix = "/" + e["kind"].get<std::string>();
+    int n = 0;
+    for (const auto& m : messages) {
+      const std::string topic = m["topic"];
+      if (topic.size() < suffix.size() ||
+          topic.compare(topic.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      bool match = true;
+      if (e.contains("where")) {
+        for (auto it = e["where"].begin(); it != e["where"].end(); ++it) {
+          const json::json_pointer p(it.key());
+          match = match && m["payload"].contains(p) && m["payload"][p] == it.value();
+        }
+      }
+      n += match ? 1 : 0;
+    }
+    EXPECT_GE(n, e["min"].get<int>()) << e.dump();
+  }
+}
+
 class Scenario : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Scenario, ReportMatchesTheExpectedValues) {
@@ -102,6 +132,7 @@ TEST_P(Scenario, ReportMatchesTheExpectedValues) {
     EXPECT_EQ(summary["rejected"], scenario["glitches"]) << replay.out;
   }
   const json report = json::parse(readFile(dir.file("out/report.json")));
+  expectOutbox(scenario, dir.file("out/outbox.jsonl"));
 
   for (const auto& e : scenario["expect"]) {
     const std::string path = e["path"];
