@@ -273,7 +273,7 @@ std::optional<StoredSample> Store::sampleBefore(vehicle::SignalId signal, std::i
 }
 
 std::optional<StoredSample> Store::firstSample(vehicle::SignalId signal, std::int64_t from_ms,
-                                              std::int64_t to_ms) {
+                                               std::int64_t to_ms) {
   Stmt s(impl_->db.handle(),
          "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
          "ORDER BY ts, rowid LIMIT 1");
