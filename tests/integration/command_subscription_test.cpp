@@ -75,7 +75,7 @@ TEST_F(CommandSubscriptionTest, CommandsReachTheHandlerBeforeAndAfterABrokerRest
   EXPECT_EQ(got.front(), (std::pair<std::string, std::string>{"report-request", "first"}));
 
   broker_.stop();
-  ASSERT_TRUE(broker_.start());  // same port: the agent reconnects with a clean session
+  ASSERT_TRUE(broker_.start());  // same port, a new broker: the agent subscribes again
   auto second = [&] {
     for (const auto& g : got) {
       if (g.second == "second") return true;
@@ -86,6 +86,49 @@ TEST_F(CommandSubscriptionTest, CommandsReachTheHandlerBeforeAndAfterABrokerRest
       << "no command after the reconnect: not subscribed again";
   EXPECT_GE(pub.stats().connects, 2U);
   EXPECT_GE(pub.stats().commands_received, 2U);
+}
+
+TEST_F(CommandSubscriptionTest, ACommandSentWhileTheCarIsOfflineArrivesAtTheNextConnect) {
+  ASSERT_TRUE(broker_.start());
+  std::vector<std::string> got;
+  {
+    Publisher pub(io_, *store_, cfg_, kVin);
+    pub.onCommand([&](std::string, std::string payload) { got.push_back(std::move(payload)); });
+    pub.start();
+    ASSERT_TRUE(sendUntil(
+        "report-request", "online", [&] { return !got.empty(); }, milliseconds(10000)));
+    bool stopped = false;
+    pub.stop(milliseconds(2000), [&] { stopped = true; });
+    io_.restart();
+    io_.run_for(std::chrono::seconds(3));
+    ASSERT_TRUE(stopped);
+  }
+  // The car is away: the CRM sends one command, once.
+  {
+    mqtt::async_client crm(broker_.uri(), "crm-under-test");
+    crm.connect()->wait_for(std::chrono::seconds(5));
+    ASSERT_TRUE(crm.publish(kCmd + "report-request", "while-away", 1, false)
+                    ->wait_for(std::chrono::seconds(5)));
+    crm.disconnect()->wait_for(std::chrono::seconds(2));
+  }
+  Publisher pub(io_, *store_, cfg_, kVin);
+  pub.onCommand([&](std::string, std::string payload) { got.push_back(std::move(payload)); });
+  pub.start();
+  boost::asio::steady_timer tick(io_);
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::function<void()> poll = [&] {
+    (void)store_->commit();
+    if (got.back() == "while-away" || std::chrono::steady_clock::now() > end) {
+      io_.stop();
+      return;
+    }
+    tick.expires_after(milliseconds(20));
+    tick.async_wait([&](auto) { poll(); });
+  };
+  poll();
+  io_.restart();
+  io_.run();
+  EXPECT_EQ(got.back(), "while-away") << "the broker did not keep the command for the car";
 }
 
 }  // namespace

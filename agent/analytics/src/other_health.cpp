@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "crm/analytics/health.h"
+#include "history.h"
 #include "robust.h"
 
 namespace crm::analytics {
@@ -51,10 +52,14 @@ const char* statusName(int level) {
 // last readings of the pad and the odometer.
 std::optional<double> wearPerKm(store::Store& store, vehicle::SignalId pad, std::int64_t to_ms) {
   const auto wear = store.dailyRollups(pad, to_ms - kWearWindowMs, to_ms);
-  const auto odo = store.dailyRollups(sig::kTraveledDistance, to_ms - kWearWindowMs, to_ms);
-  if (wear.size() < 2 || odo.size() < 2) return std::nullopt;
+  if (wear.size() < 2) return std::nullopt;
+  // The distance over the pad's own span: pads are read less often than the
+  // odometer, whose first and last days would make the distance too long.
+  const auto km_first = detail::odometerKmAt(store, wear.front().first_ts + 1);
+  const auto km_last = detail::odometerKmAt(store, wear.back().last_ts + 1);
+  if (!km_first || !km_last) return std::nullopt;
   const double d_wear = wear.back().last - wear.front().first;
-  const double d_km = (odo.back().last - odo.front().first) / 1000.0;
+  const double d_km = *km_last - *km_first;
   if (d_km < kWearMinKm || d_wear < kWearMinPercent) return std::nullopt;
   return d_wear / d_km;
 }
@@ -87,7 +92,8 @@ BrakesSummary summarizeBrakes(store::Store& store, Period period) {
       level = 1;
     }
   }
-  for (const auto& r : store.dailyRollups(sig::kBrakeFluidLevel, period.from_ms, period.to_ms)) {
+  const std::int64_t first_day = store.dayStart(period.from_ms);
+  for (const auto& r : store.dailyRollups(sig::kBrakeFluidLevel, first_day, period.to_ms)) {
     if (r.count > 0)
       out.fluid_level_percent_min = std::min(out.fluid_level_percent_min.value_or(r.min), r.min);
   }
@@ -105,7 +111,9 @@ BrakesSummary summarizeBrakes(store::Store& store, Period period) {
 
 LowVoltageSummary summarizeLowVoltage(store::Store& store, Period period) {
   LowVoltageSummary out;
-  for (const auto& r : store.dailyRollups(sig::kLvBatteryVoltage, period.from_ms, period.to_ms)) {
+  // Days overlapping the period, its first (partial) day included.
+  for (const auto& r :
+       store.dailyRollups(sig::kLvBatteryVoltage, store.dayStart(period.from_ms), period.to_ms)) {
     if (r.count > 0)
       out.min_rest_voltage_v = std::min(out.min_rest_voltage_v.value_or(r.min), r.min);
   }

@@ -91,9 +91,11 @@ class Daemon {
       }
       const std::int64_t ts = recordTs(*pending_);
       // After a restart the simulator replays from its start: skip what the
-      // store already holds.
+      // store already holds, samples and a recording's commands alike (a
+      // command met again would only be answered "already processed").
       if (resume_after_ && ts >= 0 && ts <= *resume_after_ &&
-          std::holds_alternative<vehicle::Sample>(*pending_)) {
+          (std::holds_alternative<vehicle::Sample>(*pending_) ||
+           std::holds_alternative<vehicle::Command>(*pending_))) {
         pending_.reset();
         continue;
       }

@@ -45,13 +45,7 @@ double roundTo(double v, int decimals) {
 
 std::vector<store::Rollup> dailySeries(store::Store& store, vehicle::SignalId signal,
                                        analytics::Period period) {
-  std::vector<store::Rollup> out;
-  for (std::int64_t day = store.dayStart(period.from_ms); day < period.to_ms; day += kDay) {
-    for (const auto& r : store.dailyRollups(day)) {
-      if (r.signal == signal) out.push_back(r);
-    }
-  }
-  return out;
+  return store.dailyRollups(signal, store.dayStart(period.from_ms), period.to_ms);
 }
 
 json lowVoltageSection(store::Store& store, analytics::Period period) {

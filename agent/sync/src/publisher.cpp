@@ -112,7 +112,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
       return;
     }
     auto builder = mqtt::connect_options_builder()
-                       .clean_session(true)
+                       // Persistent: commands sent while the car is offline
+                       // are kept for it by the broker.
+                       .clean_session(false)
                        .keep_alive_interval(std::chrono::seconds(cfg.keepalive_s))
                        .connect_timeout(std::chrono::seconds(10))
                        .max_inflight(cfg.max_inflight)

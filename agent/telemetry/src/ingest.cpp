@@ -51,8 +51,8 @@ bool Ingest::feed(const vehicle::Record& record) {
     if (f->tyre_placard_kpa) vehicle_.tyre_placard_kpa = *f->tyre_placard_kpa;
     return true;
   }
-  // Commands from a recording: the command handlers arrive with the
-  // engagement work; until then they are counted, not acted on.
+  // Commands from a recording are counted here; the caller hands them to
+  // the command processor (agent/commands), which applies and answers them.
   ++counters_.commands;
   return true;
 }

@@ -72,6 +72,32 @@ TEST_F(OtherHealthTest, TheMostWornPadAndTheDistanceToItsLimit) {
   EXPECT_EQ(b.status, "good");
 }
 
+TEST_F(OtherHealthTest, WearPerKmUsesThePadsOwnSpanWhenPadsAreReadRarely) {
+  // The odometer every day for 60 days (100 km a day); the front-left pad
+  // only weekly over days 14..42, 0.1 point a day: 0.001 point per km.
+  for (int d = 0; d < 60; ++d) {
+    const std::int64_t t = kT0 + d * kDay + 12 * 3'600'000;
+    sample(t, sig::kTraveledDistance, 100'000.0 * (d + 1));
+    if (d >= 14 && d <= 42 && d % 7 == 0) sample(t, sig::kPadWearFrontLeft, 40 + 0.1 * (d - 14));
+  }
+  ASSERT_TRUE(store_->commit().ok());
+  const auto b = summarizeBrakes(*store_, lastDays(60, 60));
+  ASSERT_TRUE(b.pad_wear_percent_max);
+  EXPECT_NEAR(*b.pad_wear_percent_max, 42.8, 1e-9);
+  ASSERT_TRUE(b.km_to_pad_limit);
+  EXPECT_NEAR(*b.km_to_pad_limit, (80 - 42.8) / 0.001, 1);
+}
+
+TEST_F(OtherHealthTest, APeriodStartingMidDayIncludesItsFirstDay) {
+  sample(kT0 + 150 * 60'000, sig::kLvBatteryVoltage, 11.5);  // day 0, 02:30
+  rest(10, 12.6, 0);                                         // 03:00 each day
+  // From 02:00 of day 0: day 0 overlaps the period and its minimum counts.
+  const Period p{kT0 + 2 * 3'600'000, kT0 + 10 * kDay};
+  const auto lv = summarizeLowVoltage(*store_, p);
+  ASSERT_TRUE(lv.min_rest_voltage_v);
+  EXPECT_DOUBLE_EQ(*lv.min_rest_voltage_v, 11.5);
+}
+
 TEST_F(OtherHealthTest, PadsNearTheLimitAreWatched) {
   drive(30, 70, 0.01);
   EXPECT_EQ(summarizeBrakes(*store_, lastDays(30, 30)).status, "watch");

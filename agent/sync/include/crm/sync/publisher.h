@@ -12,8 +12,11 @@
 // - Broker down: the agent keeps collecting; reconnects with capped
 //   exponential backoff and jitter.
 // - Commands: with a command handler set, subscribes to {root}/cmd/+ at QoS 1
-//   at every connect (the session is clean, so subscriptions do not survive
-//   a reconnect) and hands each arrival to the handler on the loop.
+//   at every connect and hands each arrival to the handler on the loop. The
+//   session is persistent (the client id is stable per car): a command the
+//   CRM sends while the car is offline waits at the broker and arrives at
+//   the next connect. (Outgoing messages do not rely on the session: the
+//   outbox re-sends what was not acknowledged.)
 //
 // Threading: every public method must be called on the io_context's thread.
 #pragma once
