@@ -198,8 +198,13 @@ Status<StoreError> Store::beginUnit() {
 
 Status<StoreError> Store::endUnit(bool keep) {
   const char* sql = keep ? "RELEASE unit" : "ROLLBACK TO unit; RELEASE unit";
-  if (impl_->db.exec(sql) != SQLITE_OK)
-    return fail(StoreError::kIo, "savepoint: " + impl_->db.lastError());
+  if (impl_->db.exec(sql) != SQLITE_OK) {
+    std::string err = impl_->db.lastError();
+    // After a disk-full or I/O error SQLite may have rolled the whole batch
+    // back itself: then there is no transaction left to stage into.
+    if (sqlite3_get_autocommit(impl_->db.handle()) != 0) in_txn_ = false;
+    return fail(StoreError::kIo, "savepoint: " + err);
+  }
   return {};
 }
 

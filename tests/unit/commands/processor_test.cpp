@@ -319,6 +319,49 @@ TEST_F(ProcessorTest, ReportRequestQueuesAHealthReportThatDoesNotMoveThePeriodic
   EXPECT_FALSE(store_->latestPeriodicReport().has_value());
 }
 
+TEST_F(ProcessorTest, AReportOnRequestLeavesTheNextPeriodicReportDue) {
+  // The last periodic report ended 8 days ago: a 7-day report is due.
+  const std::int64_t kDay = 86'400'000;
+  ASSERT_TRUE(
+      store_->addReport({0, kNow - 15 * kDay, kNow - 8 * kDay, kNow - 8 * kDay, "{}", false}).ok());
+  ASSERT_TRUE(store_->commit().ok());
+  ASSERT_TRUE(reports::reportDue(*store_, kNow, 7));
+  ASSERT_EQ(send("report-request", envelope({{"period_days", 7}}).dump()).status,
+            CommandStatus::kOk);
+  EXPECT_TRUE(reports::reportDue(*store_, kNow, 7));
+}
+
+// Runs one statement on the cache through a second connection.
+void execOn(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+TEST_F(ProcessorTest, AStoreFailureUndoesTheEffectAndAnswersErrorThenAResendWorks) {
+  // Recording the id fails after the service record was staged: the unit must
+  // undo the record, and the command must be answered "error", not "ok".
+  execOn(dir_.file("c.db"),
+         "CREATE TRIGGER fail BEFORE INSERT ON commands_seen BEGIN SELECT RAISE(ABORT, 'x'); "
+         "END");
+  const auto payload = envelope(serviceBody()).dump();
+  const auto failed = send("service-record", payload);
+  EXPECT_EQ(failed.status, CommandStatus::kError);
+  EXPECT_TRUE(store_->serviceRecords().empty());
+  EXPECT_FALSE(store_->commandSeen(kId));
+  auto r = results();
+  ASSERT_EQ(r.size(), 1U);
+  EXPECT_EQ(r[0]["status"], "error");
+
+  execOn(dir_.file("c.db"), "DROP TRIGGER fail");
+  EXPECT_EQ(send("service-record", payload).status, CommandStatus::kOk);
+  EXPECT_EQ(store_->serviceRecords().size(), 1U);
+  r = results();
+  ASSERT_EQ(r.size(), 2U);
+  EXPECT_EQ(r[1]["status"], "ok");
+}
+
 TEST_F(ProcessorTest, RecordedCommandsGetTheSameDerivedIdInEveryReplay) {
   const vehicle::Command cmd{kNow, "service-record", serviceBody().dump(), 7};
   const auto a = processor_->handleRecorded(cmd, context_);
