@@ -15,6 +15,7 @@
 #include "crm/store/store.h"
 #include "crm/sync/publisher.h"
 #include "crm/telemetry/ingest.h"
+#include "crm/vehicle/recording.h"
 #include "programs.h"
 #include "sources.h"
 
@@ -84,6 +85,11 @@ class Daemon {
       if (!pending_) {
         source_done_ = true;
         commitNow();
+        // A recording that could not be read to its end says why.
+        if (const auto* r = dynamic_cast<const vehicle::RecordingReader*>(source_.get());
+            r != nullptr && !r->error().empty()) {
+          log::error("agent: {}", r->error());
+        }
         log::info("agent: vehicle source finished; accepted={} rejected={}",
                   ingest_.counters().accepted, ingest_.counters().rejected.total());
         if (options_.until_source_ends) shutdown("source finished");
@@ -246,11 +252,17 @@ class Daemon {
 
   // On the loop, from the publisher. Whatever the payload, the processor
   // answers it with a cmd-result and never throws: a bad command cannot stop
-  // the agent. Committed at once, so the answer goes out without waiting for
-  // the commit timer.
+  // the agent. Committed without waiting for the commit timer, but once per
+  // burst: commands queued at the broker while the car was away arrive
+  // together, and each commit is an fsync.
   void onMqttCommand(const std::string& name, const std::string& payload) {
     (void)commands_.handleMqtt(name, payload, commandContext());
-    commitNow();
+    if (command_commit_posted_) return;
+    command_commit_posted_ = true;
+    asio::post(io_, [this] {
+      command_commit_posted_ = false;
+      commitNow();
+    });
   }
 
   void restartPublisher() {
@@ -296,6 +308,7 @@ class Daemon {
   config::Config config_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<vehicle::VehicleSource> source_;
+  bool command_commit_posted_ = false;
   telemetry::Ingest ingest_;
   analytics::Analytics analytics_;
   commands::Processor commands_;
