@@ -1,5 +1,6 @@
 #include "crm/common/civil_time.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -39,6 +40,24 @@ std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+unsigned daysInMonth(std::int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+std::optional<Ymd> parseYmd(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  const char* p = s.data();
+  if (std::from_chars(p, p + 4, y).ptr != p + 4 || std::from_chars(p + 5, p + 7, m).ptr != p + 7 ||
+      std::from_chars(p + 8, p + 10, d).ptr != p + 10 || m < 1 || m > 12 || d < 1 || d > 31) {
+    return std::nullopt;
+  }
+  return Ymd{y, m, d};
+}
+
 Ymd localYmd(std::int64_t ts_ms, int utc_offset_minutes) {
   return civilFromDays(
       floorDiv(ts_ms + static_cast<std::int64_t>(utc_offset_minutes) * 60'000, kMsPerDay));
@@ -58,15 +77,24 @@ std::string yearMonth(std::int64_t ts_ms, int utc_offset_minutes) {
 }
 
 std::optional<std::int64_t> parseIsoDate(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  const char* p = s.data();
-  if (std::from_chars(p, p + 4, y).ptr != p + 4 || std::from_chars(p + 5, p + 7, m).ptr != p + 7 ||
-      std::from_chars(p + 8, p + 10, d).ptr != p + 10 || m < 1 || m > 12 || d < 1 || d > 31) {
-    return std::nullopt;
-  }
-  return daysFromCivil(y, m, d) * kMsPerDay;
+  const auto day = dayNumber(s);
+  if (!day) return std::nullopt;
+  return *day * kMsPerDay;
+}
+
+std::optional<std::int64_t> dayNumber(std::string_view s) {
+  const auto c = parseYmd(s);
+  if (!c) return std::nullopt;
+  return daysFromCivil(c->y, c->m, c->d);
+}
+
+std::optional<std::int64_t> addMonths(std::string_view s, int months) {
+  const auto c = parseYmd(s);
+  if (!c) return std::nullopt;
+  const std::int64_t total = c->y * 12 + (c->m - 1) + months;
+  const std::int64_t y = floorDiv(total, 12);
+  const auto m = static_cast<unsigned>(total - y * 12 + 1);
+  return daysFromCivil(y, m, std::min(c->d, daysInMonth(y, m)));
 }
 
 }  // namespace crm::civil

@@ -40,4 +40,20 @@ TEST(CivilTime, MalformedDatesAreRefused) {
 }
 
 }  // namespace
+TEST(CivilTime, DayNumbersCountFromTheEpoch) {
+  EXPECT_EQ(dayNumber("1970-01-01"), 0);
+  EXPECT_EQ(dayNumber("2026-01-01"), 20454);
+  EXPECT_EQ(dayNumber("1969-12-31"), -1);
+  EXPECT_FALSE(dayNumber("2026-13-01"));
+}
+
+TEST(CivilTime, AddingMonthsClampsToTheMonthsEnd) {
+  EXPECT_EQ(addMonths("2024-01-31", 1), dayNumber("2024-02-29"));
+  EXPECT_EQ(addMonths("2023-01-31", 1), dayNumber("2023-02-28"));
+  EXPECT_EQ(addMonths("2026-03-15", -12), dayNumber("2025-03-15"));
+  EXPECT_EQ(addMonths("2026-01-10", -1), dayNumber("2025-12-10"));
+  EXPECT_EQ(addMonths("2025-11-30", 27), dayNumber("2028-02-29"));
+  EXPECT_FALSE(addMonths("yesterday", 1));
+}
+
 }  // namespace crm::civil

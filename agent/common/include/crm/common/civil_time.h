@@ -18,5 +18,11 @@ std::string isoDate(std::int64_t ts_ms, int utc_offset_minutes = 0);
 std::string yearMonth(std::int64_t ts_ms, int utc_offset_minutes = 0);
 // Midnight UTC of a "YYYY-MM-DD" date, in epoch ms; nullopt if malformed.
 std::optional<std::int64_t> parseIsoDate(std::string_view ymd);
+// Days since 1970-01-01 of a "YYYY-MM-DD" date; nullopt if malformed.
+std::optional<std::int64_t> dayNumber(std::string_view ymd);
+// The day number of the same date `months` later (earlier when negative),
+// clamped to the month's end as a calendar does: 2024-01-31 + 1 month is
+// 2024-02-29. nullopt if malformed.
+std::optional<std::int64_t> addMonths(std::string_view ymd, int months);
 
 }  // namespace crm::civil
