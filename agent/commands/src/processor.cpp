@@ -44,6 +44,13 @@ Outcome Processor::handleMqtt(std::string_view name, std::string_view payload,
                                std::to_string(kMaxPayloadBytes) + " are accepted"),
                   context);
   }
+  if (name.size() > kMaxNameBytes) {
+    // No command is named like this; the answer echoes only its start.
+    return answer(
+        rejected({}, std::string(name.substr(0, kMaxNameBytes)),
+                 "unknown command (a name of " + std::to_string(name.size()) + " characters)"),
+        context);
+  }
   auto parsed = parseEnvelope(name, payload);
   if (!parsed.envelope) {
     return answer(rejected(parsed.id, std::string(name), parsed.reason), context);

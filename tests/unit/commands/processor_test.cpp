@@ -265,6 +265,16 @@ TEST_F(ProcessorTest, AResultCarriesTheIdWhenTheEnvelopeHadOneAndNullWhenNot) {
   EXPECT_TRUE(r[1]["command_id"].is_null());
 }
 
+TEST_F(ProcessorTest, AVeryLongCommandNameIsRefusedAndEchoedOnlyInPart) {
+  const std::string name(5000, 'x');
+  const auto o = send(name, envelope(serviceBody()).dump());
+  EXPECT_EQ(o.status, CommandStatus::kRejected);
+  EXPECT_NE(o.reason.find("unknown command"), std::string::npos) << o.reason;
+  const auto r = results();
+  ASSERT_EQ(r.size(), 1U);
+  EXPECT_EQ(r[0]["command"].get<std::string>().size(), kMaxNameBytes);
+}
+
 TEST_F(ProcessorTest, DuplicateIdIsRejectedAndAppliedOnlyOnce) {
   const auto payload = envelope(serviceBody()).dump();
   EXPECT_EQ(send("service-record", payload).status, CommandStatus::kOk);

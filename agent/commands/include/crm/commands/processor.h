@@ -36,6 +36,9 @@ const char* statusName(CommandStatus status);
 
 // The largest command payload accepted (contracts.md §5.3).
 inline constexpr std::size_t kMaxPayloadBytes = std::size_t{64} * 1024;
+// Command names (the topic's last level) longer than this are refused
+// without being echoed in full.
+inline constexpr std::size_t kMaxNameBytes = 64;
 
 struct Outcome {
   std::string command_id;  // empty when the payload carried no usable id
