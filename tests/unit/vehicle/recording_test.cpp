@@ -156,13 +156,18 @@ void gzipFile(const std::string& from, const std::string& to) {
   ASSERT_EQ(gzclose(f), Z_OK);
 }
 
-TEST(Recording, GzipCompressedRecordingReadsLikeThePlainOne) {
-  testing::TempDir dir;
+// A simulated day as day.jsonl and day.jsonl.gz in `dir`.
+void writeDay(const testing::TempDir& dir) {
   SimulatorConfig sim;
   sim.days = 1;
   Simulator simulator(sim);
   ASSERT_TRUE(writeRecording(simulator, dir.file("day.jsonl")).ok());
   gzipFile(dir.file("day.jsonl"), dir.file("day.jsonl.gz"));
+}
+
+TEST(Recording, GzipCompressedRecordingReadsLikeThePlainOne) {
+  testing::TempDir dir;
+  ASSERT_NO_FATAL_FAILURE(writeDay(dir));
   const auto [plain, plain_error] = readAll(dir.file("day.jsonl"));
   const auto [packed, packed_error] = readAll(dir.file("day.jsonl.gz"));
   EXPECT_EQ(plain_error, "");
@@ -176,11 +181,7 @@ TEST(Recording, GzipCompressedRecordingReadsLikeThePlainOne) {
 
 TEST(Recording, TruncatedCompressedRecordingStopsWithAnErrorNamingTheLine) {
   testing::TempDir dir;
-  SimulatorConfig sim;
-  sim.days = 1;
-  Simulator simulator(sim);
-  ASSERT_TRUE(writeRecording(simulator, dir.file("day.jsonl")).ok());
-  gzipFile(dir.file("day.jsonl"), dir.file("day.jsonl.gz"));
+  ASSERT_NO_FATAL_FAILURE(writeDay(dir));
   // Cut in the middle, as a copy interrupted by a power cut.
   const std::string packed = testing::readFile(dir.file("day.jsonl.gz"));
   testing::writeFile(dir.file("cut.jsonl.gz"), packed.substr(0, packed.size() / 2));
