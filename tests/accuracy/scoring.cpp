@@ -167,7 +167,7 @@ RunResult runOne(const RunConfig& rc, const std::string& dir) {
   store::Store& st = *holder;
 
   vehicle::Simulator sim(rc.sim);
-  config::VehicleConfig vc;
+  vehicle::VehicleInfo vc;
   vc.utc_offset_minutes = rc.sim.utc_offset_minutes;
   std::unique_ptr<analytics::Analytics> an;
   const std::int64_t start = rc.sim.start_ms;
@@ -215,7 +215,7 @@ RunResult runOne(const RunConfig& rc, const std::string& dir) {
       if (f->nominal_capacity_kwh) vc.nominal_capacity_kwh = *f->nominal_capacity_kwh;
       if (f->chemistry) vc.chemistry = *f->chemistry;
       if (f->model) vc.model = *f->model;
-      an = std::make_unique<analytics::Analytics>(st, vc);
+      an = std::make_unique<analytics::Analytics>(st, st, vc);
       continue;
     }
     const auto* s = std::get_if<vehicle::Sample>(&*rec);

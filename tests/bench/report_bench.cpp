@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   auto young = open(*young_db);
   auto old = open(*old_db);
   if (!young || !old) return 1;
-  crm::config::VehicleConfig vehicle;
+  crm::vehicle::VehicleInfo vehicle;
 
   auto reportMs = [&](crm::store::Store& store, int days) {
     const std::int64_t end = *store.newestSampleMs() + 1;

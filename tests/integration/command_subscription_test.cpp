@@ -59,12 +59,13 @@ class CommandSubscriptionTest : public ::testing::Test {
   testing::Broker broker_;
   boost::asio::io_context io_;
   std::unique_ptr<store::Store> store_;
-  config::MqttConfig cfg_;
+  sync::MqttOptions cfg_;
+  os::SystemClock clock_;
 };
 
 TEST_F(CommandSubscriptionTest, CommandsReachTheHandlerBeforeAndAfterABrokerRestart) {
   ASSERT_TRUE(broker_.start());
-  Publisher pub(io_, *store_, cfg_, kVin);
+  Publisher pub(io_, *store_, clock_, cfg_, kVin);
   std::vector<std::pair<std::string, std::string>> got;
   pub.onCommand([&](std::string name, std::string payload) {
     got.emplace_back(std::move(name), std::move(payload));
@@ -92,7 +93,7 @@ TEST_F(CommandSubscriptionTest, ACommandSentWhileTheCarIsOfflineArrivesAtTheNext
   ASSERT_TRUE(broker_.start());
   std::vector<std::string> got;
   {
-    Publisher pub(io_, *store_, cfg_, kVin);
+    Publisher pub(io_, *store_, clock_, cfg_, kVin);
     pub.onCommand([&](std::string, std::string payload) { got.push_back(std::move(payload)); });
     pub.start();
     ASSERT_TRUE(sendUntil(
@@ -111,7 +112,7 @@ TEST_F(CommandSubscriptionTest, ACommandSentWhileTheCarIsOfflineArrivesAtTheNext
                     ->wait_for(std::chrono::seconds(5)));
     crm.disconnect()->wait_for(std::chrono::seconds(2));
   }
-  Publisher pub(io_, *store_, cfg_, kVin);
+  Publisher pub(io_, *store_, clock_, cfg_, kVin);
   pub.onCommand([&](std::string, std::string payload) { got.push_back(std::move(payload)); });
   pub.start();
   boost::asio::steady_timer tick(io_);

@@ -35,9 +35,10 @@ class PublisherTest : public ::testing::Test {
   void enqueue(int n) {
     for (int i = 0; i < n; ++i) {
       ++next_;
-      ASSERT_TRUE(
-          store_->enqueue("telemetry/daily", kVin, next_, "{\"n\":" + std::to_string(next_) + "}")
-              .ok());
+      ASSERT_TRUE(store_
+                      ->enqueue(wire::Kind::kTelemetryDaily, kVin, next_,
+                                "{\"n\":" + std::to_string(next_) + "}")
+                      .ok());
     }
     ASSERT_TRUE(store_->commit().ok());
   }
@@ -74,7 +75,8 @@ class PublisherTest : public ::testing::Test {
   testing::Broker broker_;
   boost::asio::io_context io_;
   std::unique_ptr<store::Store> store_;
-  config::MqttConfig cfg_;
+  sync::MqttOptions cfg_;
+  os::SystemClock clock_;
   int next_ = 0;
 };
 
@@ -83,7 +85,7 @@ TEST_F(PublisherTest, MessagesArriveInOrderWithTheEnvelopeAndLeaveTheOutbox) {
   testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");
   ASSERT_TRUE(collector.connected());
   enqueue(50);
-  Publisher pub(io_, *store_, cfg_, kVin);
+  Publisher pub(io_, *store_, clock_, cfg_, kVin);
   pub.start();
   runUntil([&] { return telemetry(collector).size() >= 50 && pub.stats().published >= 50; },
            milliseconds(15000));
@@ -98,13 +100,13 @@ TEST_F(PublisherTest, MessagesArriveInOrderWithTheEnvelopeAndLeaveTheOutbox) {
       EXPECT_GT(got[i]["seq"].get<std::int64_t>(), got[i - 1]["seq"].get<std::int64_t>());
     }
   }
-  EXPECT_TRUE(store_->pendingOutbox(0, 100).empty());
+  EXPECT_TRUE(store_->pendingOutbox(0, 100).value().empty());
 }
 
 TEST_F(PublisherTest, StatusIsOnlineRetainedThenOfflineAtCleanStop) {
   ASSERT_TRUE(broker_.start());
   {
-    Publisher pub(io_, *store_, cfg_, kVin);
+    Publisher pub(io_, *store_, clock_, cfg_, kVin);
     pub.start();
     runUntil([&] { return pub.stats().connected; }, milliseconds(5000));
     ASSERT_TRUE(pub.stats().connected);
@@ -124,11 +126,11 @@ TEST_F(PublisherTest, StatusIsOnlineRetainedThenOfflineAtCleanStop) {
 
 TEST_F(PublisherTest, BrokerDownAtStartThenUpDrainsTheBacklog) {
   enqueue(20);
-  Publisher pub(io_, *store_, cfg_, kVin);
+  Publisher pub(io_, *store_, clock_, cfg_, kVin);
   pub.start();
   runUntil([] { return false; }, milliseconds(600));  // several failed attempts
   EXPECT_GE(pub.stats().connect_failures, 1U);
-  EXPECT_EQ(store_->pendingOutbox(0, 100).size(), 20U);
+  EXPECT_EQ(store_->pendingOutbox(0, 100).value().size(), 20U);
 
   ASSERT_TRUE(broker_.start());
   testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");
@@ -140,7 +142,7 @@ TEST_F(PublisherTest, BrokerOutageLosesNothingAndDuplicatesAreResendsOfTheSameId
   ASSERT_TRUE(broker_.start());
   testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");
   ASSERT_TRUE(collector.connected());
-  Publisher pub(io_, *store_, cfg_, kVin);
+  Publisher pub(io_, *store_, clock_, cfg_, kVin);
   pub.start();
   enqueue(30);
   runUntil([&] { return telemetry(collector).size() >= 30; }, milliseconds(10000));
@@ -150,7 +152,9 @@ TEST_F(PublisherTest, BrokerOutageLosesNothingAndDuplicatesAreResendsOfTheSameId
   runUntil([] { return false; }, milliseconds(500));
   ASSERT_TRUE(broker_.start());
   runUntil(
-      [&] { return store_->pendingOutbox(0, 100).empty() && telemetry(collector).size() >= 60; },
+      [&] {
+        return store_->pendingOutbox(0, 100).value().empty() && telemetry(collector).size() >= 60;
+      },
       milliseconds(15000));
 
   std::map<std::int64_t, std::string> id_of_seq;
@@ -161,7 +165,7 @@ TEST_F(PublisherTest, BrokerOutageLosesNothingAndDuplicatesAreResendsOfTheSameId
     }
   }
   EXPECT_EQ(id_of_seq.size(), 60U);  // every message arrived at least once
-  EXPECT_TRUE(store_->pendingOutbox(0, 100).empty());
+  EXPECT_TRUE(store_->pendingOutbox(0, 100).value().empty());
   EXPECT_GE(pub.stats().connects, 2U);
 }
 

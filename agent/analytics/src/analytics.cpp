@@ -70,8 +70,8 @@ std::string chargeSessionBody(const store::ChargingSession& s) {
 }  // namespace
 
 struct Analytics::Impl {
-  Impl(store::Store& s, config::VehicleConfig v)
-      : store(s), vehicle(std::move(v)), capacity(capacityOptions()) {}
+  Impl(store::History& h, store::Outbox& o, vehicle::VehicleInfo v)
+      : store(h), outbox(o), vehicle(std::move(v)), capacity(capacityOptions()) {}
 
   detail::CapacityOptions capacityOptions() const {
     detail::CapacityOptions o;
@@ -144,7 +144,7 @@ struct Analytics::Impl {
         ok = false;
         continue;
       }
-      if (!store.enqueue("telemetry/charge-session", vehicle.vin, s.end_ms, chargeSessionBody(s))
+      if (!outbox.enqueue(wire::Kind::kChargeSession, vehicle.vin, s.end_ms, chargeSessionBody(s))
                .ok()) {
         ok = false;
       }
@@ -178,8 +178,9 @@ struct Analytics::Impl {
     return ok;
   }
 
-  store::Store& store;
-  config::VehicleConfig vehicle;
+  store::History& store;
+  store::Outbox& outbox;
+  vehicle::VehicleInfo vehicle;
   AnalyticsCounters counters;
   detail::CarModel car;
   detail::ChargingDetector charging;
@@ -196,8 +197,8 @@ struct Analytics::Impl {
   std::vector<store::CapacityEstimate> estimates_out;
 };
 
-Analytics::Analytics(store::Store& store, config::VehicleConfig vehicle)
-    : impl_(std::make_unique<Impl>(store, std::move(vehicle))) {}
+Analytics::Analytics(store::History& history, store::Outbox& outbox, vehicle::VehicleInfo vehicle)
+    : impl_(std::make_unique<Impl>(history, outbox, std::move(vehicle))) {}
 Analytics::~Analytics() = default;
 
 bool Analytics::onSample(const vehicle::Sample& sample) {
@@ -208,7 +209,7 @@ bool Analytics::finish() {
   return impl_->finish();
 }
 
-void Analytics::setVehicle(const config::VehicleConfig& vehicle) {
+void Analytics::setVehicle(const vehicle::VehicleInfo& vehicle) {
   const bool capacity_changed = vehicle.nominal_capacity_kwh != impl_->vehicle.nominal_capacity_kwh;
   impl_->vehicle = vehicle;
   impl_->capacity.setOptions(impl_->capacityOptions());

@@ -35,7 +35,7 @@ struct SocStats {
 };
 
 // Walks SOC, IsMoving and IsCharging as step functions through the period.
-SocStats socStats(store::Store& store, Period p) {
+SocStats socStats(const store::Reader& store, Period p) {
   SocStats st;
   const auto soc = detail::loadSeries(store, sig::kSocCurrent, p.from_ms, p.to_ms);
   const auto moving = detail::loadSeries(store, sig::kIsMoving, p.from_ms, p.to_ms);
@@ -145,7 +145,7 @@ int temperatureScore(int hot, int observed) {
 
 }  // namespace
 
-ChargingSummary summarizeCharging(store::Store& store, const config::VehicleConfig& vehicle,
+ChargingSummary summarizeCharging(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                                   Period period) {
   ChargingSummary out;
   const auto sessions = store.chargingSessions(period.from_ms, period.to_ms);

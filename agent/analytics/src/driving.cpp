@@ -64,7 +64,7 @@ struct DistanceAndDays {
   std::optional<double> average_daily_km;
 };
 
-DistanceAndDays distanceAndDays(store::Store& store, Period period,
+DistanceAndDays distanceAndDays(const store::Reader& store, Period period,
                                 const std::vector<store::Trip>& trips) {
   DistanceAndDays d;
   d.km = detail::odometerDistanceKm(store, period.from_ms, period.to_ms);
@@ -85,7 +85,7 @@ DistanceAndDays distanceAndDays(store::Store& store, Period period,
 
 }  // namespace
 
-DrivingSummary summarizeDriving(store::Store& store, Period period) {
+DrivingSummary summarizeDriving(const store::Reader& store, Period period) {
   DrivingSummary out;
   const auto trips = store.trips(period.from_ms, period.to_ms);
   out.trips = static_cast<int>(trips.size());
@@ -115,9 +115,9 @@ DrivingSummary summarizeDriving(store::Store& store, Period period) {
   return out;
 }
 
-UsageSummary classifyUsage(store::Store& store, Period period) {
+UsageSummary classifyUsage(const store::Reader& store, Period period) {
   UsageSummary out;
-  const int offset = store.options().utc_offset_minutes;
+  const int offset = store.utcOffsetMinutes();
   const auto trips = store.trips(period.from_ms, period.to_ms);
   const auto dd = distanceAndDays(store, period, trips);
   if (!dd.span) return out;

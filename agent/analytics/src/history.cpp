@@ -12,7 +12,7 @@ namespace sig = vehicle::sig;
 constexpr std::int64_t kOdometerLookBackDays = 400;
 }  // namespace
 
-StepSeries loadSeries(store::Store& store, vehicle::SignalId signal, std::int64_t from_ms,
+StepSeries loadSeries(const store::Reader& store, vehicle::SignalId signal, std::int64_t from_ms,
                       std::int64_t to_ms) {
   StepSeries s;
   if (auto b = store.sampleBefore(signal, from_ms)) s.initial = b->number;
@@ -20,7 +20,7 @@ StepSeries loadSeries(store::Store& store, vehicle::SignalId signal, std::int64_
   return s;
 }
 
-void forEachDay(store::Store& store, std::int64_t from_ms, std::int64_t to_ms,
+void forEachDay(const store::Reader& store, std::int64_t from_ms, std::int64_t to_ms,
                 const std::function<void(std::int64_t, const std::vector<store::Rollup>&)>& fn) {
   if (to_ms <= from_ms) return;
   // Day starts are looked up through the store so that DST-free local
@@ -39,7 +39,7 @@ const store::Rollup* findRollup(const std::vector<store::Rollup>& rs, vehicle::S
   return nullptr;
 }
 
-std::optional<double> odometerKmAt(store::Store& store, std::int64_t ts_ms) {
+std::optional<double> odometerKmAt(const store::Reader& store, std::int64_t ts_ms) {
   if (auto s = store.sampleBefore(sig::kTraveledDistance, ts_ms)) return s->number / 1000.0;
   // Raw samples are gone (retention): the last daily value before the
   // instant, within the last year and a bit.
@@ -51,7 +51,7 @@ std::optional<double> odometerKmAt(store::Store& store, std::int64_t ts_ms) {
   return std::nullopt;
 }
 
-std::optional<double> odometerDistanceKm(store::Store& store, std::int64_t from_ms,
+std::optional<double> odometerDistanceKm(const store::Reader& store, std::int64_t from_ms,
                                          std::int64_t to_ms) {
   const auto end = odometerKmAt(store, to_ms);
   if (!end) return std::nullopt;
@@ -75,7 +75,7 @@ std::optional<double> odometerDistanceKm(store::Store& store, std::int64_t from_
   return std::max(0.0, *end - *start);
 }
 
-std::optional<Span> dataSpan(store::Store& store, std::int64_t from_ms, std::int64_t to_ms) {
+std::optional<Span> dataSpan(const store::Reader& store, std::int64_t from_ms, std::int64_t to_ms) {
   Span span;
   span.first_ms = std::numeric_limits<std::int64_t>::max();
   span.last_ms = std::numeric_limits<std::int64_t>::min();

@@ -19,23 +19,23 @@ struct StepSeries {
   std::optional<double> initial;
   std::vector<store::StoredSample> points;
 };
-StepSeries loadSeries(store::Store& store, vehicle::SignalId signal, std::int64_t from_ms,
+StepSeries loadSeries(const store::Reader& store, vehicle::SignalId signal, std::int64_t from_ms,
                       std::int64_t to_ms);
 
 // Calls fn(day_start_ms, rollups) for every local day overlapping
 // [from, to), oldest first, skipping days with no roll-ups at all.
-void forEachDay(store::Store& store, std::int64_t from_ms, std::int64_t to_ms,
+void forEachDay(const store::Reader& store, std::int64_t from_ms, std::int64_t to_ms,
                 const std::function<void(std::int64_t, const std::vector<store::Rollup>&)>& fn);
 
 const store::Rollup* findRollup(const std::vector<store::Rollup>& rs, vehicle::SignalId id);
 
 // Odometer, km, at an instant: the last stored value before it (raw samples,
 // else the daily roll-ups). nullopt when nothing is known before it.
-std::optional<double> odometerKmAt(store::Store& store, std::int64_t ts_ms);
+std::optional<double> odometerKmAt(const store::Reader& store, std::int64_t ts_ms);
 
 // Distance driven in [from, to), km, from the odometer; nullopt without
 // odometer data in the period.
-std::optional<double> odometerDistanceKm(store::Store& store, std::int64_t from_ms,
+std::optional<double> odometerDistanceKm(const store::Reader& store, std::int64_t from_ms,
                                          std::int64_t to_ms);
 
 // Time span [first, last] of data (any roll-up) inside [from, to), or
@@ -45,6 +45,6 @@ struct Span {
   int days_with_data = 0;
   double days() const { return static_cast<double>(last_ms - first_ms) / 86'400'000.0; }
 };
-std::optional<Span> dataSpan(store::Store& store, std::int64_t from_ms, std::int64_t to_ms);
+std::optional<Span> dataSpan(const store::Reader& store, std::int64_t from_ms, std::int64_t to_ms);
 
 }  // namespace crm::analytics::detail

@@ -50,7 +50,8 @@ const char* statusName(int level) {
 
 // Wear per km of one pad over the window ending at `to_ms`, from the daily
 // last readings of the pad and the odometer.
-std::optional<double> wearPerKm(store::Store& store, vehicle::SignalId pad, std::int64_t to_ms) {
+std::optional<double> wearPerKm(const store::Reader& store, vehicle::SignalId pad,
+                                std::int64_t to_ms) {
   const auto wear = store.dailyRollups(pad, to_ms - kWearWindowMs, to_ms);
   if (wear.size() < 2) return std::nullopt;
   // The distance over the pad's own span: pads are read less often than the
@@ -66,7 +67,7 @@ std::optional<double> wearPerKm(store::Store& store, vehicle::SignalId pad, std:
 
 }  // namespace
 
-BrakesSummary summarizeBrakes(store::Store& store, Period period) {
+BrakesSummary summarizeBrakes(const store::Reader& store, Period period) {
   BrakesSummary out;
   int level = -1;  // no data yet
   vehicle::SignalId worst = 0;
@@ -109,7 +110,7 @@ BrakesSummary summarizeBrakes(store::Store& store, Period period) {
   return out;
 }
 
-LowVoltageSummary summarizeLowVoltage(store::Store& store, Period period) {
+LowVoltageSummary summarizeLowVoltage(const store::Reader& store, Period period) {
   LowVoltageSummary out;
   // Days overlapping the period, its first (partial) day included.
   for (const auto& r :

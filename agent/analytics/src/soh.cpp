@@ -185,7 +185,7 @@ std::optional<double> degradationRate(const std::vector<Point>& est, const std::
 
 // Cell imbalance at rest, mV: for each day the median of (max - min) over
 // simultaneous readings with no current flowing; the worst day.
-std::optional<double> cellImbalanceMv(store::Store& store, std::int64_t from_ms,
+std::optional<double> cellImbalanceMv(const store::Reader& store, std::int64_t from_ms,
                                       std::int64_t to_ms) {
   // Cell voltages change rarely (a few readings a day); the pack current
   // changes all the time while driving. So the current and the minimum are
@@ -226,7 +226,8 @@ double round1(double v) {
 
 }  // namespace
 
-SohSummary summarizeSoh(store::Store& store, const config::VehicleConfig& vehicle, Period period) {
+SohSummary summarizeSoh(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                        Period period) {
   SohSummary out;
   const bool lfp = vehicle.chemistry == "LFP";
   const double nominal = std::max(vehicle.nominal_capacity_kwh, 1.0);

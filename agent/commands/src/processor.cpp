@@ -107,7 +107,14 @@ Outcome Processor::process(const Envelope& e, const Context& context) {
     case Kind::kSupported:
       break;
   }
-  if (store_.commandSeen(e.id)) {
+  auto seen = store_.commandSeen(e.id);
+  if (!seen) {
+    log::error("command: {} id={}: {}", e.name, e.id, seen.error().message);
+    return answer(Outcome{e.id, e.name, CommandStatus::kError,
+                          "the agent could not check whether it had this command; send it again"},
+                  context);
+  }
+  if (*seen) {
     return answer(rejected(e.id, e.name, "id: already processed (a duplicate)"), context);
   }
   return apply(e, context);
@@ -129,11 +136,11 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
     report = std::get<ReportRequestBody>(body);
   }
 
-  auto stageEffect = [&]() -> std::string {
+  using Staged = Status<store::StoreError>;
+  auto stageEffect = [&]() -> Staged {
     if (service) {
-      auto st = store_.addServiceRecord({e.id, service->visit_date, service->odometer_km,
-                                         service->items, service->dealer_id, context.now_ms});
-      return st ? std::string() : st.error().message;
+      return store_.addServiceRecord({e.id, service->visit_date, service->odometer_km,
+                                      service->items, service->dealer_id, context.now_ms});
     }
     // The report's period ends at the newest data: the car's "now" as its
     // data knows it (a simulated or replayed car runs ahead of the wall clock).
@@ -141,16 +148,19 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
     const std::int64_t end = newest ? *newest + 1 : context.now_ms;
     reports::ReportContext rc = context.report;
     rc.on_request = true;
-    auto made = reports::generateReport(store_, context.vehicle,
+    auto made = reports::generateReport(store_, store_, store_, context.vehicle,
                                         reports::periodEnding(end, report->period_days), rc);
-    return made ? std::string() : made.error().message;
+    if (!made) return made.error();
+    return {};
   };
-  auto stageAll = [&]() -> std::string {
-    if (auto why = stageEffect(); !why.empty()) return why;
-    if (auto st = store_.markCommandSeen(e.id, e.name, context.now_ms); !st)
-      return st.error().message;
+  auto stageAll = [&]() -> Staged {
+    if (auto st = stageEffect(); !st) return st;
+    if (auto st = store_.markCommandSeen(e.id, e.name, context.now_ms); !st) return st;
     const auto answered = answer(Outcome{e.id, e.name, CommandStatus::kOk, {}}, context);
-    return answered.status == CommandStatus::kOk ? std::string() : answered.reason;
+    if (answered.status != CommandStatus::kOk) {
+      return fail(store::StoreError::kIo, answered.reason);
+    }
+    return {};
   };
 
   // Effect, de-duplication entry and cmd-result: one unit of the batch.
@@ -158,16 +168,21 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
   if (auto st = store_.beginUnit(); !st) {
     failure = st.error().message;
   } else {
-    failure = stageAll();
-    if (failure.empty()) {
+    auto staged = stageAll();
+    if (staged) {
       auto kept = store_.endUnit(true);
       if (kept) {
         log::info("command: {} id={} ok", e.name, e.id);
         return Outcome{e.id, e.name, CommandStatus::kOk, {}};
       }
       failure = kept.error().message;
+    } else {
+      failure = staged.error().message;
     }
-    (void)store_.endUnit(false);
+    if (auto undone = store_.endUnit(false); !undone) {
+      // The batch may be gone with it; the next commit says so again.
+      log::error("command: {} id={}: undoing: {}", e.name, e.id, undone.error().message);
+    }
   }
   log::error("command: {} id={}: the store failed: {}", e.name, e.id, failure);
   return answer(Outcome{e.id, e.name, CommandStatus::kError,
@@ -187,7 +202,7 @@ Outcome Processor::answer(Outcome outcome, const Context& context) {
   }
   // Replace, not throw, should a topic name carry invalid UTF-8.
   const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  auto queued = store_.enqueue("cmd-result", context.vehicle.vin, context.now_ms, text);
+  auto queued = store_.enqueue(wire::Kind::kCmdResult, context.vehicle.vin, context.now_ms, text);
   if (!queued) {
     log::error("command: cannot queue the cmd-result: {}", queued.error().message);
     outcome.status = CommandStatus::kError;

@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "crm/common/civil_time.h"
-#include "crm/config/maintenance.h"
+#include "crm/reports/maintenance.h"
 
 namespace crm::commands {
 namespace {
@@ -24,7 +24,7 @@ bool isInteger(const json& v) {
 
 std::string itemList() {
   std::string list;
-  for (const auto name : config::kMaintenanceItems) {
+  for (const auto name : reports::kMaintenanceItems) {
     list += (list.empty() ? "" : ", ") + std::string(name);
   }
   return list;
@@ -137,7 +137,7 @@ std::variant<ServiceRecordBody, std::string> parseServiceRecord(const json& body
     if (!item.is_string()) return where + "expected a string (one of " + itemList() + ")";
     const auto& name = item.get_ref<const std::string&>();
     // The name is echoed only when short: the reason must stay a reason.
-    if (!config::isMaintenanceItem(name)) {
+    if (!reports::isMaintenanceItem(name)) {
       return where + "unknown maintenance item" +
              (name.size() <= 40 ? " '" + name + "'" : std::string()) + " (expected one of " +
              itemList() + ")";

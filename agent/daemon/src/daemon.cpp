@@ -1,5 +1,7 @@
-// The daemon: one Asio event loop driving the vehicle source, the store's
-// batched commits, the MQTT publisher, signals and the systemd watchdog.
+// The daemon: one Asio event loop driving the vehicle source through the
+// pipeline (crm/pipeline), the store's batched commits, the MQTT publisher,
+// signals and the systemd watchdog. What is the daemon's own: wall-clock
+// time, pacing a simulated car, fsync per commit, the outbox to MQTT.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -7,15 +9,14 @@
 #include <chrono>
 #include <iostream>
 
-#include "crm/analytics/analytics.h"
-#include "crm/commands/processor.h"
 #include "crm/common/log.h"
+#include "crm/config/config.h"
+#include "crm/os/clock.h"
 #include "crm/os/systemd.h"
-#include "crm/reports/health_report.h"
+#include "crm/pipeline/pipeline.h"
 #include "crm/store/store.h"
 #include "crm/sync/publisher.h"
-#include "crm/telemetry/ingest.h"
-#include "crm/vehicle/recording.h"
+#include "options.h"
 #include "programs.h"
 #include "sources.h"
 
@@ -29,13 +30,8 @@ using std::chrono::milliseconds;
 // Records handled per loop turn before yielding, so that signals, timers and
 // MQTT callbacks are served even when an accelerated source has a backlog.
 constexpr int kRecordsPerTurn = 2000;
-constexpr std::int64_t kDay = 86'400'000;
-
-store::StoreOptions storeOptions(const config::Config& c) {
-  return store::StoreOptions{c.storage.path, c.storage.quota_mib * 1024 * 1024,
-                             c.storage.raw_retention_days, c.storage.full_sync,
-                             c.vehicle.utc_offset_minutes};
-}
+// How often time is looked at when no record arrives (a day may end).
+constexpr milliseconds kTickInterval{60'000};
 
 class Daemon {
  public:
@@ -45,17 +41,15 @@ class Daemon {
         config_(std::move(config)),
         store_(std::move(store)),
         source_(std::move(source)),
-        ingest_(*store_, config_, telemetry::Ingest::VinFrom::kConfiguration),
-        analytics_(*store_, config_.vehicle),
-        commands_(*store_),
+        pipeline_(*store_, clock_,
+                  pipelineOptions(config_, telemetry::Ingest::VinFrom::kConfiguration)),
         signals_(io_, SIGINT, SIGTERM),
         hup_(io_, SIGHUP),
         pace_(io_),
         commit_timer_(io_),
+        tick_timer_(io_),
         watchdog_(io_) {
     resume_after_ = store_->newestSampleMs();
-    ingest_.onAccepted([this](const vehicle::Sample& s) { return analytics_.onSample(s); });
-    ingest_.onDayClosed([this](std::int64_t day_start) { return maybeReport(day_start + kDay); });
   }
 
   int run() {
@@ -67,6 +61,7 @@ class Daemon {
     });
     waitHup();
     scheduleCommit();
+    scheduleTick();
     startWatchdog();
     asio::post(io_, [this] { pumpSource(); });
     os::notifyReady();
@@ -83,16 +78,7 @@ class Daemon {
     for (int i = 0; i < kRecordsPerTurn; ++i) {
       if (!pending_) pending_ = source_->next();
       if (!pending_) {
-        source_done_ = true;
-        commitNow();
-        // A recording that could not be read to its end says why.
-        if (const auto* r = dynamic_cast<const vehicle::RecordingReader*>(source_.get());
-            r != nullptr && !r->error().empty()) {
-          log::error("agent: {}", r->error());
-        }
-        log::info("agent: vehicle source finished; accepted={} rejected={}",
-                  ingest_.counters().accepted, ingest_.counters().rejected.total());
-        if (options_.until_source_ends) shutdown("source finished");
+        sourceEnded();
         return;
       }
       const std::int64_t ts = recordTs(*pending_);
@@ -122,41 +108,58 @@ class Daemon {
           return;
         }
       }
-      const bool facts = std::holds_alternative<vehicle::VehicleFacts>(*pending_);
-      if (!ingest_.feed(*pending_)) {
-        log::error("agent: store write failed; stopping");
-        exit_code_ = 1;
-        shutdown("store failure");
-        return;
-      }
-      if (facts) analytics_.setVehicle(ingest_.vehicle());
       // A recording source's command lines are commands as from the CRM.
-      if (const auto* cmd = std::get_if<vehicle::Command>(&*pending_)) {
-        (void)commands_.handleRecorded(*cmd, commandContext());
+      if (!pipeline_.feed(*pending_)) {
+        storeFailed();
+        return;
       }
       pending_.reset();
     }
     asio::post(io_, [this] { pumpSource(); });
   }
 
-  // Each report period (reports.period_days), at the end of a local day.
-  bool maybeReport(std::int64_t day_end_ms) {
-    if (!reports::reportDue(*store_, day_end_ms, config_.report_period_days)) return true;
-    const auto period = reports::periodEnding(day_end_ms, config_.report_period_days);
-    auto report = reports::generateReport(*store_, ingest_.vehicle(), period, reportContext());
-    if (!report) {
-      log::error("agent: report: {}", report.error().message);
-      return false;
+  void sourceEnded() {
+    source_done_ = true;
+    // A recording that could not be read to its end says why.
+    if (auto why = source_->endError()) log::error("agent: {}", *why);
+    const auto& c = pipeline_.ingestCounters();
+    log::info("agent: vehicle source finished; accepted={} rejected={}", c.accepted,
+              c.rejected.total());
+    if (!options_.until_source_ends) {
+      commitNow();
+      return;
     }
-    log::info("agent: health report queued for the {} days ending {}", config_.report_period_days,
-              day_end_ms);
-    return true;
+    // The data is complete: its last day and the report for the period
+    // ending at its last sample go out, as a replay of it would send them.
+    if (auto last = pipeline_.finish(); !last) {
+      log::error("agent: closing the source's data: {}", last.error().message);
+    }
+    commitNow();
+    shutdown("source finished");
+  }
+
+  void storeFailed() {
+    log::error("agent: store write failed; stopping");
+    exit_code_ = 1;
+    shutdown("store failure");
   }
 
   static std::int64_t recordTs(const vehicle::Record& r) {
     if (const auto* s = std::get_if<vehicle::Sample>(&r)) return s->ts_ms;
     if (const auto* c = std::get_if<vehicle::Command>(&r)) return c->ts_ms;
     return -1;
+  }
+
+  void scheduleTick() {
+    tick_timer_.expires_after(kTickInterval);
+    tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      if (!pipeline_.tick()) {
+        storeFailed();
+        return;
+      }
+      scheduleTick();
+    });
   }
 
   void commitNow() {
@@ -220,6 +223,8 @@ class Daemon {
     config_.privacy = next.privacy;
     config_.maintenance = next.maintenance;
     config_.report_period_days = next.report_period_days;
+    pipeline_.setReportPeriodDays(next.report_period_days);
+    pipeline_.setMaintenance(next.maintenance.table);
     config_.log_level = next.log_level;
     config_.storage.commit_interval_ms = next.storage.commit_interval_ms;
     const bool mqtt_changed = next.mqtt.broker != config_.mqtt.broker ||
@@ -232,22 +237,12 @@ class Daemon {
   }
 
   void startPublisher() {
-    publisher_ = std::make_unique<sync::Publisher>(io_, *store_, config_.mqtt, config_.vehicle.vin);
+    publisher_ =
+        std::make_unique<sync::Publisher>(io_, *store_, clock_, config_.mqtt, config_.vehicle.vin);
     publisher_->onCommand([this](const std::string& name, const std::string& payload) {
       onMqttCommand(name, payload);
     });
     publisher_->start();
-  }
-
-  commands::Context commandContext() const {
-    const auto now = std::chrono::duration_cast<milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    return commands::Context{ingest_.vehicle(), now, reportContext()};
-  }
-
-  reports::ReportContext reportContext() const {
-    return reports::ReportContext{ingest_.counters().rejected.total(), &config_.maintenance.table};
   }
 
   // On the loop, from the publisher. Whatever the payload, the processor
@@ -256,7 +251,8 @@ class Daemon {
   // burst: commands queued at the broker while the car was away arrive
   // together, and each commit is an fsync.
   void onMqttCommand(const std::string& name, const std::string& payload) {
-    (void)commands_.handleMqtt(name, payload, commandContext());
+    // The outcome is in the outbox (cmd-result) and in the log.
+    (void)pipeline_.command(name, payload);
     if (command_commit_posted_) return;
     command_commit_posted_ = true;
     asio::post(io_, [this] {
@@ -289,6 +285,7 @@ class Daemon {
     log::info("agent: stopping ({})", why);
     pace_.cancel();
     commit_timer_.cancel();
+    tick_timer_.cancel();
     watchdog_.cancel();
     signals_.cancel();
     hup_.cancel();
@@ -309,12 +306,11 @@ class Daemon {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<vehicle::VehicleSource> source_;
   bool command_commit_posted_ = false;
-  telemetry::Ingest ingest_;
-  analytics::Analytics analytics_;
-  commands::Processor commands_;
+  os::SystemClock clock_;
+  pipeline::Pipeline pipeline_;
   asio::io_context io_;
   asio::signal_set signals_, hup_;
-  asio::steady_timer pace_, commit_timer_, watchdog_;
+  asio::steady_timer pace_, commit_timer_, tick_timer_, watchdog_;
   std::unique_ptr<sync::Publisher> publisher_;
   std::optional<vehicle::Record> pending_;
   std::optional<std::int64_t> resume_after_;
@@ -336,14 +332,17 @@ int runDaemon(const DaemonOptions& options) {
   }
   config::Config config = std::move(loaded).value();
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  auto store = store::Store::open(storeOptions(config));
+  auto store =
+      store::Store::open(storeOptions(config, config.storage.path, Durability::kAsConfigured));
   if (!store) {
     log::error("agent: cannot open the cache: {}", store.error().message);
     return 1;
   }
   auto source = makeSource(config.source);
   if (!source) {
-    std::cerr << "crm-agent: source.recording: " << source.error().message << "\n";
+    std::cerr << "crm-agent: "
+              << (source.error().code == SourceError::kCannotOpen ? "source.recording: " : "")
+              << source.error().message << "\n";
     return 2;
   }
   Daemon daemon(options, std::move(config), std::move(store).value(), std::move(source).value());

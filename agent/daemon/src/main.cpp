@@ -23,7 +23,9 @@ int main(int argc, char** argv) {
 
   crm::daemon::SimulateOptions sim;
   auto* sp = app.add_subcommand("simulate", "write a simulated car's data as a recording");
-  sp->add_option("--out", sim.out, "recording to write (JSON Lines)")->required();
+  sp->add_option("--out", sim.out, "recording to write (JSON Lines)");
+  sp->add_option("--replay", sim.replay_dir,
+                 "also run it through the pipeline as replay does, outputs in this folder");
   sp->add_option("--truth", sim.truth, "also write the ground truth (JSON)");
   sp->add_option("--config", sim.config_path, "take vehicle and simulator settings from here");
   sp->add_option("--profile", sim.profile, "private, ride_hailing or logistics");

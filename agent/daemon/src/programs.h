@@ -1,4 +1,4 @@
-// Entry points of the crm-agent program's modes (contracts.md §1). Each
+// Entry points of the crm-agent program's modes (docs/contract.md §1). Each
 // returns the process exit code: 0 success, 1 runtime failure, 2 bad usage,
 // configuration or input, with a message naming the file, line or key.
 #pragma once
@@ -27,7 +27,8 @@ struct ReplayOptions {
 int runReplay(const ReplayOptions& options);
 
 struct SimulateOptions {
-  std::string out;                         // recording to write
+  std::optional<std::string> out;          // recording to write
+  std::optional<std::string> replay_dir;   // run it through the pipeline, outputs here
   std::optional<std::string> truth;        // ground truth JSON to write
   std::optional<std::string> config_path;  // simulator settings from a config file
   std::optional<std::string> profile;

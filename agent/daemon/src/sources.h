@@ -10,7 +10,7 @@
 
 namespace crm::daemon {
 
-enum class SourceError : std::uint8_t { kCannotOpen };
+enum class SourceError : std::uint8_t { kCannotOpen, kUnavailable };
 
 Result<std::unique_ptr<vehicle::VehicleSource>, SourceError> makeSource(
     const config::SourceConfig& config);

@@ -1,5 +1,7 @@
 #include "crm/reports/health_report.h"
 
+#include "crm/common/log.h"
+
 #include <ctime>
 
 #include "crm/common/civil_time.h"
@@ -16,7 +18,7 @@ json textOrNull(const std::optional<std::string>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
-std::optional<double> odometerKm(store::Store& store, analytics::Period period) {
+std::optional<double> odometerKm(const store::Reader& store, analytics::Period period) {
   if (auto before = store.sampleBefore(sig::kTraveledDistance, period.to_ms)) {
     return before->number / 1000.0;
   }
@@ -64,7 +66,7 @@ analytics::Period periodEnding(std::int64_t end_ms, int days) {
   return analytics::Period{end_ms - days * kDay, end_ms};
 }
 
-json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle,
+json buildHealthReport(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                        analytics::Period period, const ReportContext& context) {
   const auto soh = analytics::summarizeSoh(store, vehicle, period);
   const auto charging = analytics::summarizeCharging(store, vehicle, period);
@@ -91,9 +93,9 @@ json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle
   r["tyres"] = tyresSection(store, vehicle, period);
   r["brakes"] = brakesSection(store, period);
   r["faults"] = faultsSection(store, period);
-  r["service"] = serviceSection(
-      store, vehicle, context.maintenance ? *context.maintenance : config::builtinMaintenance(),
-      odometer, period.to_ms);
+  r["service"] = serviceSection(store, vehicle,
+                                context.maintenance ? *context.maintenance : MaintenanceTable{},
+                                odometer, period.to_ms);
   // Prompts arrive with the engagement engine; until then nothing can be
   // counted, which is different from counting zero.
   r["prompts"] = {{"raised", nullptr},
@@ -105,7 +107,7 @@ json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle
   return r;
 }
 
-ChartData buildChartData(store::Store& store, const config::VehicleConfig& vehicle,
+ChartData buildChartData(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                          analytics::Period period) {
   ChartData c;
   // SOH history: the summary at the end of each 30-day step of the car's
@@ -140,23 +142,30 @@ ChartData buildChartData(store::Store& store, const config::VehicleConfig& vehic
 
 namespace crm::reports {
 
-Result<nlohmann::json, store::StoreError> generateReport(store::Store& store,
-                                                         const config::VehicleConfig& vehicle,
-                                                         analytics::Period period,
-                                                         const ReportContext& context) {
-  json report = buildHealthReport(store, vehicle, period, context);
+Result<nlohmann::json, store::StoreError> generateReport(
+    const store::Reader& reader, store::History& history, store::Outbox& outbox,
+    const vehicle::VehicleInfo& vehicle, analytics::Period period, const ReportContext& context) {
+  if (auto stale = reader.takeReadError()) {
+    log::warn("report: an earlier read had failed: {}", *stale);
+  }
+  json report = buildHealthReport(reader, vehicle, period, context);
+  // A section that could not be read would show as "no data": no report
+  // rather than a wrong one.
+  if (auto failed = reader.takeReadError()) {
+    return fail(store::StoreError::kIo, "report not made, a read failed: " + *failed);
+  }
   const std::string text = report.dump();
-  if (auto id = store.addReport(
+  if (auto id = history.addReport(
           {0, period.from_ms, period.to_ms, period.to_ms, text, context.on_request});
       !id) {
     return id.error();
   }
-  if (auto m = store.enqueue("health-report", vehicle.vin, period.to_ms, text); !m)
+  if (auto m = outbox.enqueue(wire::Kind::kHealthReport, vehicle.vin, period.to_ms, text); !m)
     return m.error();
   return report;
 }
 
-bool reportDue(store::Store& store, std::int64_t now_ms, int period_days) {
+bool reportDue(const store::Reader& store, std::int64_t now_ms, int period_days) {
   const std::int64_t period = period_days * kDay;
   // Reports made on request do not move the schedule.
   if (auto last = store.latestPeriodicReport()) return now_ms - last->period_to >= period;

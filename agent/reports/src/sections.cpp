@@ -43,19 +43,19 @@ double roundTo(double v, int decimals) {
   return std::round(v * scale) / scale;
 }
 
-std::vector<store::Rollup> dailySeries(store::Store& store, vehicle::SignalId signal,
+std::vector<store::Rollup> dailySeries(const store::Reader& store, vehicle::SignalId signal,
                                        analytics::Period period) {
   return store.dailyRollups(signal, store.dayStart(period.from_ms), period.to_ms);
 }
 
-json lowVoltageSection(store::Store& store, analytics::Period period) {
+json lowVoltageSection(const store::Reader& store, analytics::Period period) {
   const auto lv = analytics::summarizeLowVoltage(store, period);
   return {{"min_rest_voltage_v", orNull(lv.min_rest_voltage_v, 2)},
           {"trend_v_per_month", orNull(lv.trend_v_per_month, 3)},
           {"status", lv.status ? json(*lv.status) : json(nullptr)}};
 }
 
-json brakesSection(store::Store& store, analytics::Period period) {
+json brakesSection(const store::Reader& store, analytics::Period period) {
   const auto b = analytics::summarizeBrakes(store, period);
   auto text = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
   return {{"pad_wear_percent_max", orNull(b.pad_wear_percent_max, 1)},
@@ -65,7 +65,7 @@ json brakesSection(store::Store& store, analytics::Period period) {
           {"status", text(b.status)}};
 }
 
-json tyresSection(store::Store& store, const config::VehicleConfig& vehicle,
+json tyresSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                   analytics::Period period) {
   static const std::pair<const char*, vehicle::SignalId> kTyres[] = {
       {"front_left", sig::kTyreFrontLeft},
@@ -111,7 +111,7 @@ json tyresSection(store::Store& store, const config::VehicleConfig& vehicle,
   return {{"status", overall}, {"positions", positions}};
 }
 
-json faultsSection(store::Store& store, analytics::Period period) {
+json faultsSection(const store::Reader& store, analytics::Period period) {
   struct Seen {
     std::int64_t first = 0, last = 0;
     bool active = false;
@@ -146,8 +146,8 @@ json faultsSection(store::Store& store, analytics::Period period) {
   return out;
 }
 
-json serviceSection(store::Store& store, const config::VehicleConfig& vehicle,
-                    const config::MaintenanceTable& maintenance, std::optional<double> odometer_km,
+json serviceSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                    const MaintenanceTable& maintenance, std::optional<double> odometer_km,
                     std::int64_t now_ms) {
   // The report's "today": the local date of the last instant of its period.
   const std::string today = civil::isoDate(now_ms - 1, vehicle.utc_offset_minutes);
@@ -172,7 +172,7 @@ json serviceSection(store::Store& store, const config::VehicleConfig& vehicle,
           {"customer_status", status.customer_status}};
 }
 
-json dataQualitySection(store::Store& store, analytics::Period period,
+json dataQualitySection(const store::Reader& store, analytics::Period period,
                         std::optional<std::uint64_t> rejected) {
   std::int64_t samples = 0;
   std::int64_t gaps = 0;

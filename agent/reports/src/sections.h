@@ -5,27 +5,28 @@
 #include <nlohmann/json.hpp>
 
 #include "crm/analytics/health.h"
-#include "crm/config/config.h"
+#include "crm/reports/maintenance.h"
 #include "crm/store/store.h"
+#include "crm/vehicle/vehicle_info.h"
 
 namespace crm::reports {
 
-nlohmann::json lowVoltageSection(store::Store& store, analytics::Period period);
+nlohmann::json lowVoltageSection(const store::Reader& store, analytics::Period period);
 // Not among contracts.md §4's keys (an addition): pads, fluid and status.
-nlohmann::json brakesSection(store::Store& store, analytics::Period period);
-nlohmann::json tyresSection(store::Store& store, const config::VehicleConfig& vehicle,
+nlohmann::json brakesSection(const store::Reader& store, analytics::Period period);
+nlohmann::json tyresSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                             analytics::Period period);
-nlohmann::json faultsSection(store::Store& store, analytics::Period period);
+nlohmann::json faultsSection(const store::Reader& store, analytics::Period period);
 // Service items due per the model's schedule and the stored service records;
 // `now_ms` is the end of the report period (exclusive).
-nlohmann::json serviceSection(store::Store& store, const config::VehicleConfig& vehicle,
-                              const config::MaintenanceTable& maintenance,
+nlohmann::json serviceSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                              const MaintenanceTable& maintenance,
                               std::optional<double> odometer_km, std::int64_t now_ms);
-nlohmann::json dataQualitySection(store::Store& store, analytics::Period period,
+nlohmann::json dataQualitySection(const store::Reader& store, analytics::Period period,
                                   std::optional<std::uint64_t> rejected);
 
 // Daily roll-ups of one signal over the period, oldest first.
-std::vector<store::Rollup> dailySeries(store::Store& store, vehicle::SignalId signal,
+std::vector<store::Rollup> dailySeries(const store::Reader& store, vehicle::SignalId signal,
                                        analytics::Period period);
 
 // Rounds to `decimals` places (nearest double to the decimal: prints short).

@@ -33,7 +33,7 @@ std::string customerStatus(const std::vector<std::string>& visit_dates,
   return "lost";
 }
 
-ServiceStatus serviceStatus(const std::vector<config::MaintenanceItem>& schedule,
+ServiceStatus serviceStatus(const std::vector<MaintenanceItem>& schedule,
                             const std::vector<store::ServiceRecord>& visits,
                             const std::string& delivered, std::optional<double> odometer_km,
                             const std::string& today) {

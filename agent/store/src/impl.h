@@ -39,6 +39,15 @@ struct Store::Impl {
   std::int64_t samples_reduced = 0;
   std::int64_t last_retention_day = -1;
   boost::uuids::random_generator uuid;
+  // The first read failure not yet taken (Reader::takeReadError).
+  mutable std::string read_error;
+
+  // A statement for a read: its failures are latched in read_error.
+  Stmt query(std::string_view sql) const {
+    Stmt s(db.handle(), sql);
+    s.reportTo(&read_error);
+    return s;
+  }
 
   // Catalogue id of a stored signal id (signals this agent version does not
   // know, e.g. from a newer one, have none).
@@ -50,8 +59,7 @@ struct Store::Impl {
   }
 };
 
-// Schema creation and migrations (schema.cpp). Returns an empty string on
-// success, else what failed.
-std::string migrate(Db& db);
+// Schema creation and migrations (schema.cpp). On error, what failed.
+Status<StoreError> migrate(Db& db);
 
 }  // namespace crm::store

@@ -1,72 +1,59 @@
-// The persistent outbox: enveloped messages waiting for the broker's PUBACK.
+// The persistent outbox: messages waiting for the broker's PUBACK. Rows hold
+// the body and what its envelope needs; the sync side builds the envelope.
 #include <boost/uuid/uuid_io.hpp>
-#include <nlohmann/json.hpp>
 
 #include "impl.h"
 
 namespace crm::store {
 
-Result<OutboxMessage, StoreError> Store::envelope(std::string_view kind, std::string_view vin,
-                                                  std::int64_t ts_ms, std::string_view body_json) {
+Result<Reservation, StoreError> Store::reserve() {
   if (auto st = begin(); !st) return st.error();
   Impl& im = *impl_;
-  OutboxMessage m;
-  m.seq = im.next_seq++;
-  m.id = boost::uuids::to_string(im.uuid());
-  m.kind = std::string(kind);
-  m.retain = kind == "status";
-  m.created_ms = ts_ms;
-  // Schema names are the topic suffix with '/' as '.': telemetry/daily ->
-  // crm.v1.telemetry.daily. Stable: the CRM routes on them.
-  std::string schema = "crm.v1." + m.kind;
-  for (auto& c : schema) {
-    if (c == '/') c = '.';
-  }
-  // Built by hand around the already-serialised body: re-parsing it would
-  // double the cost of every message for nothing.
-  m.payload.reserve(body_json.size() + 160);
-  m.payload += "{\"schema\":\"" + schema + "\",\"id\":\"" + m.id +
-               "\",\"seq\":" + std::to_string(m.seq) + ",\"vin\":" + nlohmann::json(vin).dump() +
-               ",\"ts\":" + std::to_string(ts_ms) + ",\"body\":";
-  m.payload += body_json;
-  m.payload += '}';
-  return m;
+  return Reservation{im.next_seq++, boost::uuids::to_string(im.uuid())};
 }
 
-Result<OutboxMessage, StoreError> Store::enqueue(std::string_view kind, std::string_view vin,
+Result<OutboxMessage, StoreError> Store::enqueue(wire::Kind kind, std::string_view vin,
                                                  std::int64_t ts_ms, std::string_view body_json) {
-  auto made = envelope(kind, vin, ts_ms, body_json);
-  if (!made) return made;
+  const wire::KindSpec& spec = wire::spec(kind);
+  auto taken = reserve();
+  if (!taken) return taken.error();
+  OutboxMessage m{taken->seq, std::move(taken->id),  std::string(spec.topic), std::string(vin),
+                  ts_ms,      std::string(body_json)};
   Impl& im = *impl_;
-  OutboxMessage& m = made.value();
   Stmt& ins = im.insert_outbox;
   ins.bind(1, m.seq)
       .bind(2, m.id)
       .bind(3, m.kind)
-      .bind(4, static_cast<std::int64_t>(priorityFor(kind)))
-      .bind(5, static_cast<std::int64_t>(m.retain))
+      .bind(4, static_cast<std::int64_t>(spec.priority))
+      .bind(5, static_cast<std::int64_t>(spec.retained))
       .bind(6, ts_ms)
-      .bind(7, m.payload);
+      .bind(7, m.body)
+      .bind(8, m.vin);
   if (ins.run() != SQLITE_DONE) return fail(StoreError::kIo, "enqueue: " + im.db.lastError());
-  return made;
+  return m;
 }
 
-std::vector<OutboxMessage> Store::pendingOutbox(std::int64_t after_seq, std::size_t limit) {
+Result<std::vector<OutboxMessage>, StoreError> Store::pendingOutbox(std::int64_t after_seq,
+                                                                    std::size_t limit) {
   std::vector<OutboxMessage> out;
   Stmt s(impl_->db.handle(),
-         "SELECT seq,id,kind,retain,created_ms,payload FROM outbox WHERE seq > ? AND seq < ? "
+         "SELECT seq,id,kind,vin,created_ms,payload FROM outbox WHERE seq > ? AND seq < ? "
          "ORDER BY seq LIMIT ?");
   s.bind(1, after_seq).bind(2, impl_->committed_next_seq).bind(3, static_cast<std::int64_t>(limit));
-  while (s.step() == SQLITE_ROW) {
-    out.push_back(
-        OutboxMessage{s.i64(0), s.text(1), s.text(2), s.i64(3) != 0, s.i64(4), s.text(5)});
+  int rc = SQLITE_OK;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    out.push_back(OutboxMessage{s.i64(0), s.text(1), s.text(2), s.text(3), s.i64(4), s.text(5)});
   }
+  if (rc != SQLITE_DONE) return fail(StoreError::kIo, "outbox: " + impl_->db.lastError());
   return out;
 }
 
-void Store::ackOutbox(std::int64_t seq) {
-  if (!begin()) return;
-  impl_->delete_outbox.bind(1, seq).run();
+Status<StoreError> Store::ackOutbox(std::int64_t seq) {
+  if (auto st = begin(); !st) return st;
+  if (impl_->delete_outbox.bind(1, seq).run() != SQLITE_DONE) {
+    return fail(StoreError::kIo, "outbox ack: " + impl_->db.lastError());
+  }
+  return {};
 }
 
 }  // namespace crm::store

@@ -72,12 +72,13 @@ Result<std::int64_t, StoreError> Store::addReport(const StoredReport& r) {
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db.handle()));
 }
 
-std::vector<ChargingSession> Store::chargingSessions(std::int64_t from_ms, std::int64_t to_ms) {
+std::vector<ChargingSession> Store::chargingSessions(std::int64_t from_ms,
+                                                     std::int64_t to_ms) const {
   std::vector<ChargingSession> out;
-  Stmt s(impl_->db.handle(),
-         "SELECT start_ms,end_ms,start_soc,end_soc,energy_kwh,peak_kw,average_kw,dc,"
-         "pack_temp_max_c,interrupted,inferred FROM charging_sessions "
-         "WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms");
+  Stmt s = impl_->query(
+      "SELECT start_ms,end_ms,start_soc,end_soc,energy_kwh,peak_kw,average_kw,dc,"
+      "pack_temp_max_c,interrupted,inferred FROM charging_sessions "
+      "WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms");
   s.bind(1, from_ms).bind(2, to_ms);
   while (s.step() == SQLITE_ROW) {
     out.push_back(ChargingSession{s.i64(0), s.i64(1), s.f64(2), s.f64(3), s.f64(4), s.f64(5),
@@ -87,11 +88,11 @@ std::vector<ChargingSession> Store::chargingSessions(std::int64_t from_ms, std::
   return out;
 }
 
-std::vector<Trip> Store::trips(std::int64_t from_ms, std::int64_t to_ms) {
+std::vector<Trip> Store::trips(std::int64_t from_ms, std::int64_t to_ms) const {
   std::vector<Trip> out;
-  Stmt s(impl_->db.handle(),
-         "SELECT start_ms,end_ms,distance_km,energy_kwh,ambient_c FROM trips "
-         "WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms");
+  Stmt s = impl_->query(
+      "SELECT start_ms,end_ms,distance_km,energy_kwh,ambient_c FROM trips "
+      "WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms");
   s.bind(1, from_ms).bind(2, to_ms);
   while (s.step() == SQLITE_ROW) {
     Trip t{s.i64(0), s.i64(1), s.f64(2), s.f64(3), std::nullopt};
@@ -101,11 +102,12 @@ std::vector<Trip> Store::trips(std::int64_t from_ms, std::int64_t to_ms) {
   return out;
 }
 
-std::vector<CapacityEstimate> Store::capacityEstimates(std::int64_t from_ms, std::int64_t to_ms) {
+std::vector<CapacityEstimate> Store::capacityEstimates(std::int64_t from_ms,
+                                                       std::int64_t to_ms) const {
   std::vector<CapacityEstimate> out;
-  Stmt s(impl_->db.handle(),
-         "SELECT ts,capacity_kwh,soc_span,temperature_c FROM capacity_estimates "
-         "WHERE ts >= ? AND ts < ? ORDER BY ts");
+  Stmt s = impl_->query(
+      "SELECT ts,capacity_kwh,soc_span,temperature_c FROM capacity_estimates "
+      "WHERE ts >= ? AND ts < ? ORDER BY ts");
   s.bind(1, from_ms).bind(2, to_ms);
   while (s.step() == SQLITE_ROW) {
     CapacityEstimate e{s.i64(0), s.f64(1), s.f64(2), std::nullopt};
@@ -117,24 +119,23 @@ std::vector<CapacityEstimate> Store::capacityEstimates(std::int64_t from_ms, std
 
 namespace {
 
-std::optional<StoredReport> oneReport(Db& db, const char* sql) {
-  Stmt s(db.handle(), sql);
+std::optional<StoredReport> oneReport(Stmt s) {
   if (s.step() != SQLITE_ROW) return std::nullopt;
   return StoredReport{s.i64(0), s.i64(1), s.i64(2), s.i64(3), s.text(4), s.i64(5) != 0};
 }
 
 }  // namespace
 
-std::optional<StoredReport> Store::latestReport() {
-  return oneReport(impl_->db,
-                   "SELECT id,period_from,period_to,generated_ms,json,on_request FROM reports "
-                   "ORDER BY id DESC LIMIT 1");
+std::optional<StoredReport> Store::latestReport() const {
+  return oneReport(
+      impl_->query("SELECT id,period_from,period_to,generated_ms,json,on_request FROM reports "
+                   "ORDER BY id DESC LIMIT 1"));
 }
 
-std::optional<StoredReport> Store::latestPeriodicReport() {
-  return oneReport(impl_->db,
-                   "SELECT id,period_from,period_to,generated_ms,json,on_request FROM reports "
-                   "WHERE on_request = 0 ORDER BY id DESC LIMIT 1");
+std::optional<StoredReport> Store::latestPeriodicReport() const {
+  return oneReport(
+      impl_->query("SELECT id,period_from,period_to,generated_ms,json,on_request FROM reports "
+                   "WHERE on_request = 0 ORDER BY id DESC LIMIT 1"));
 }
 
 Status<StoreError> Store::addServiceRecord(const ServiceRecord& r) {
@@ -153,12 +154,12 @@ Status<StoreError> Store::addServiceRecord(const ServiceRecord& r) {
   return {};
 }
 
-std::vector<ServiceRecord> Store::serviceRecords() {
+std::vector<ServiceRecord> Store::serviceRecords() const {
   std::vector<ServiceRecord> out;
   // ISO dates sort as text.
-  Stmt s(impl_->db.handle(),
-         "SELECT command_id,visit_date,odometer_km,items,dealer_id,received_ms "
-         "FROM service_records ORDER BY visit_date, id");
+  Stmt s = impl_->query(
+      "SELECT command_id,visit_date,odometer_km,items,dealer_id,received_ms "
+      "FROM service_records ORDER BY visit_date, id");
   while (s.step() == SQLITE_ROW) {
     ServiceRecord r{s.text(0), s.text(1), s.f64(2), {}, s.text(4), s.i64(5)};
     // Written by addServiceRecord only; a row that does not parse keeps the
@@ -174,10 +175,13 @@ std::vector<ServiceRecord> Store::serviceRecords() {
   return out;
 }
 
-bool Store::commandSeen(std::string_view id) {
+Result<bool, StoreError> Store::commandSeen(std::string_view id) const {
   Stmt s(impl_->db.handle(), "SELECT 1 FROM commands_seen WHERE id = ?");
   s.bind(1, id);
-  return s.step() == SQLITE_ROW;
+  const int rc = s.step();
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return fail(StoreError::kIo, "command ledger: " + impl_->db.lastError());
 }
 
 Status<StoreError> Store::markCommandSeen(std::string_view id, std::string_view command,

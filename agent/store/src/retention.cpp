@@ -1,13 +1,14 @@
 // Retention and the size quota. Order of sacrifice when over quota: raw
 // samples beyond a minimal window, then the oldest hourly roll-ups, then
 // outbox messages by priority (lowest first, oldest first), counted.
+#include "crm/common/civil_time.h"
 #include "crm/common/log.h"
 #include "impl.h"
 
 namespace crm::store {
 namespace {
 
-constexpr std::int64_t kDay = 86'400'000;
+constexpr std::int64_t kDay = civil::kMsPerDay;
 // Raw samples younger than this survive the quota: the analytics need a few
 // days of detail to find sessions and trips.
 constexpr std::int64_t kMinRawWindow = 3 * kDay;
@@ -65,7 +66,11 @@ void Store::enforceRetention() {
       dropped += n;
     }
     if (dropped > 0) {
-      const auto before = std::stoll(meta("outbox_dropped").value_or("0"));
+      // A corrupt counter starts again from what is known now, with a log:
+      // the loss itself is still counted from here on.
+      auto stored = metaInt("outbox_dropped");
+      if (!stored) log::error("store: {}; the count restarts", stored.error().message);
+      const std::int64_t before = stored ? stored->value_or(0) : 0;
       im.set_meta.bind(1, std::string_view("outbox_dropped"))
           .bind(2, std::to_string(before + dropped))
           .run();

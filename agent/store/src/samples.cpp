@@ -173,8 +173,8 @@ void Store::loadSignalState() {
   }
 }
 
-std::vector<Rollup> Store::dailyRollups(std::int64_t day_start_ms) {
-  Impl& im = *impl_;
+std::vector<Rollup> Store::dailyRollups(std::int64_t day_start_ms) const {
+  const Impl& im = *impl_;
   std::vector<Rollup> out;
   std::vector<bool> have(im.signals.size(), false);
   // Staged (uncommitted) buckets are the freshest truth for today.
@@ -186,9 +186,9 @@ std::vector<Rollup> Store::dailyRollups(std::int64_t day_start_ms) {
   }
   // One indexed read for all signals of the day: reports walk days, and 40
   // point queries per day made their cost grow with the car's age.
-  Stmt s(im.db.handle(),
-         "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts,signal FROM rollup_daily "
-         "WHERE bucket = ?");
+  Stmt s = im.query(
+      "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts,signal FROM rollup_daily "
+      "WHERE bucket = ?");
   s.bind(1, day_start_ms);
   while (s.step() == SQLITE_ROW) {
     const auto id = im.catalogueId(s.i64(9));
@@ -201,14 +201,14 @@ std::vector<Rollup> Store::dailyRollups(std::int64_t day_start_ms) {
 }
 
 std::vector<Rollup> Store::dailyRollups(vehicle::SignalId signal, std::int64_t from_ms,
-                                        std::int64_t to_ms) {
-  Impl& im = *impl_;
+                                        std::int64_t to_ms) const {
+  const Impl& im = *impl_;
   std::vector<Rollup> out;
   if (signal >= im.signals.size()) return out;
   const SignalState& ss = im.signals[signal];
-  Stmt s(im.db.handle(),
-         "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts FROM rollup_daily "
-         "WHERE signal = ? AND bucket >= ? AND bucket < ? ORDER BY bucket");
+  Stmt s = im.query(
+      "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts FROM rollup_daily "
+      "WHERE signal = ? AND bucket >= ? AND bucket < ? ORDER BY bucket");
   s.bind(1, ss.db_id);
   s.bind(2, from_ms);
   s.bind(3, to_ms);
@@ -221,10 +221,10 @@ std::vector<Rollup> Store::dailyRollups(vehicle::SignalId signal, std::int64_t f
   return out;
 }
 
-std::optional<std::int64_t> Store::firstDay() {
-  Impl& im = *impl_;
+std::optional<std::int64_t> Store::firstDay() const {
+  const Impl& im = *impl_;
   std::optional<std::int64_t> first;
-  Stmt s(im.db.handle(), "SELECT MIN(bucket) FROM rollup_daily");
+  Stmt s = im.query("SELECT MIN(bucket) FROM rollup_daily");
   if (s.step() == SQLITE_ROW && !s.isNull(0)) first = s.i64(0);
   for (const auto& ss : im.signals) {
     if (ss.day.valid) first = std::min(first.value_or(ss.day.r.bucket_ms), ss.day.r.bucket_ms);
@@ -232,7 +232,7 @@ std::optional<std::int64_t> Store::firstDay() {
   return first;
 }
 
-std::vector<LastValue> Store::lastValues() {
+std::vector<LastValue> Store::lastValues() const {
   std::vector<LastValue> out;
   for (std::size_t i = 0; i < impl_->signals.size(); ++i) {
     const SignalState& ss = impl_->signals[i];
@@ -253,36 +253,37 @@ std::vector<LastValue> Store::lastValues() {
 }
 
 std::vector<StoredSample> Store::samples(vehicle::SignalId signal, std::int64_t from_ms,
-                                         std::int64_t to_ms) {
+                                         std::int64_t to_ms) const {
   std::vector<StoredSample> out;
-  Stmt s(impl_->db.handle(),
-         "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
-         "ORDER BY ts, rowid");
+  Stmt s = impl_->query(
+      "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
+      "ORDER BY ts, rowid");
   s.bind(1, impl_->signals[signal].db_id).bind(2, from_ms).bind(3, to_ms);
   while (s.step() == SQLITE_ROW) out.push_back(StoredSample{s.i64(0), s.f64(1), s.text(2)});
   return out;
 }
 
-std::optional<StoredSample> Store::sampleBefore(vehicle::SignalId signal, std::int64_t ts_ms) {
-  Stmt s(impl_->db.handle(),
-         "SELECT ts, num, text FROM samples WHERE signal = ? AND ts < ? "
-         "ORDER BY ts DESC, rowid DESC LIMIT 1");
+std::optional<StoredSample> Store::sampleBefore(vehicle::SignalId signal,
+                                                std::int64_t ts_ms) const {
+  Stmt s = impl_->query(
+      "SELECT ts, num, text FROM samples WHERE signal = ? AND ts < ? "
+      "ORDER BY ts DESC, rowid DESC LIMIT 1");
   s.bind(1, impl_->signals[signal].db_id).bind(2, ts_ms);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   return StoredSample{s.i64(0), s.f64(1), s.text(2)};
 }
 
 std::optional<StoredSample> Store::firstSample(vehicle::SignalId signal, std::int64_t from_ms,
-                                               std::int64_t to_ms) {
-  Stmt s(impl_->db.handle(),
-         "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
-         "ORDER BY ts, rowid LIMIT 1");
+                                               std::int64_t to_ms) const {
+  Stmt s = impl_->query(
+      "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
+      "ORDER BY ts, rowid LIMIT 1");
   s.bind(1, impl_->signals[signal].db_id).bind(2, from_ms).bind(3, to_ms);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   return StoredSample{s.i64(0), s.f64(1), s.text(2)};
 }
 
-std::optional<std::int64_t> Store::newestSampleMs() {
+std::optional<std::int64_t> Store::newestSampleMs() const {
   if (impl_->newest_sample_ms < 0) return std::nullopt;
   return impl_->newest_sample_ms;
 }

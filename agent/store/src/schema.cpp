@@ -8,7 +8,7 @@
 namespace crm::store {
 namespace {
 
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     // v1: the foundation.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -53,15 +53,25 @@ CREATE INDEX service_records_by_visit ON service_records(visit_date);
 ALTER TABLE commands_seen ADD COLUMN command TEXT NOT NULL DEFAULT '';
 ALTER TABLE reports ADD COLUMN on_request INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // v3: the outbox keeps bodies, not envelopes: the sync side builds the
+    // envelope when it sends, so the wire format is decided in one place.
+    // Messages queued by v2 are unwrapped; their seq, id and ts stay.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN vin TEXT NOT NULL DEFAULT '';
+UPDATE outbox SET vin = coalesce(json_extract(payload, '$.vin'), ''),
+  payload = json_extract(payload, '$.body')
+  WHERE CASE WHEN json_valid(payload) THEN json_type(payload, '$.body') = 'object' ELSE 0 END;
+)sql",
 };
 
 }  // namespace
 
-std::string migrate(Db& db) {
+Status<StoreError> migrate(Db& db) {
   auto version = db.queryInt("PRAGMA user_version");
-  if (!version) return "cannot read user_version: " + db.lastError();
+  if (!version) return fail(StoreError::kIo, "cannot read user_version: " + db.lastError());
   if (*version > static_cast<std::int64_t>(kMigrations.size())) {
-    return "schema version " + std::to_string(*version) + " is newer than this agent";
+    return fail(StoreError::kCannotOpen,
+                "schema version " + std::to_string(*version) + " is newer than this agent");
   }
   if (*version == 0) {
     // Incremental vacuum lets retention give flash back; it must be chosen
@@ -77,7 +87,7 @@ std::string migrate(Db& db) {
     if (db.exec(sql) != SQLITE_OK) {
       std::string err = db.lastError();
       db.exec("ROLLBACK");
-      return "migration to v" + std::to_string(v + 1) + " failed: " + err;
+      return fail(StoreError::kIo, "migration to v" + std::to_string(v + 1) + " failed: " + err);
     }
   }
   return {};

@@ -5,6 +5,7 @@ namespace crm::store {
 Stmt::Stmt(sqlite3* db, std::string_view sql) {
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &s_, nullptr) != SQLITE_OK) {
+    prepare_error_ = sqlite3_errmsg(db);
     sqlite3_finalize(s_);
     s_ = nullptr;
   }
@@ -18,6 +19,8 @@ Stmt& Stmt::operator=(Stmt&& o) noexcept {
   if (this != &o) {
     sqlite3_finalize(s_);
     s_ = o.s_;
+    sink_ = o.sink_;
+    prepare_error_ = std::move(o.prepare_error_);
     o.s_ = nullptr;
   }
   return *this;
@@ -41,7 +44,15 @@ Stmt& Stmt::bindNull(int i) {
 }
 
 int Stmt::step() {
-  return sqlite3_step(s_);
+  if (s_ == nullptr) {
+    if (sink_ != nullptr && sink_->empty()) *sink_ = "prepare: " + prepare_error_;
+    return SQLITE_MISUSE;
+  }
+  const int rc = sqlite3_step(s_);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE && sink_ != nullptr && sink_->empty()) {
+    *sink_ = sqlite3_errmsg(sqlite3_db_handle(s_));
+  }
+  return rc;
 }
 
 int Stmt::run() {

@@ -16,12 +16,21 @@ class Stmt {
   Stmt() = default;
   Stmt(sqlite3* db, std::string_view sql);  // sets ok() false on a prepare error
   ~Stmt();
-  Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  Stmt(Stmt&& o) noexcept : s_(o.s_), sink_(o.sink_), prepare_error_(std::move(o.prepare_error_)) {
+    o.s_ = nullptr;
+  }
   Stmt& operator=(Stmt&& o) noexcept;
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
   bool ok() const { return s_ != nullptr; }
+  // Where a failed step() (anything but a row or the end) writes what went
+  // wrong, if nothing is written there yet: reads report failures this way
+  // instead of ending early as if there were no more rows.
+  Stmt& reportTo(std::string* sink) {
+    sink_ = sink;
+    return *this;
+  }
   Stmt& bind(int i, std::int64_t v);
   Stmt& bind(int i, double v);
   Stmt& bind(int i, std::string_view v);
@@ -38,6 +47,8 @@ class Stmt {
 
  private:
   sqlite3_stmt* s_ = nullptr;
+  std::string* sink_ = nullptr;
+  std::string prepare_error_;
 };
 
 class Db {

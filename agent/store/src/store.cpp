@@ -1,7 +1,9 @@
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <system_error>
 
+#include "crm/common/civil_time.h"
 #include "crm/common/log.h"
 #include "impl.h"
 
@@ -36,12 +38,6 @@ std::string moveAside(const std::string& path) {
 }
 
 }  // namespace
-
-Priority priorityFor(std::string_view kind) {
-  if (kind == "telemetry/daily") return Priority::kLow;
-  if (kind == "health-report" || kind == "telemetry/charge-session") return Priority::kMedium;
-  return Priority::kHigh;  // cmd-result, prompts, service-request, faults, status
-}
 
 Store::Store(StoreOptions options)
     : options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
@@ -79,8 +75,8 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   im.db.exec(options.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   // Keep the WAL from growing past 4 MiB after checkpoints: it counts against flash.
   im.db.exec("PRAGMA journal_size_limit = 4194304");
-  if (auto err = migrate(im.db); !err.empty()) {
-    return fail(StoreError::kCannotOpen, options.path + ": " + err);
+  if (auto st = migrate(im.db); !st) {
+    return fail(StoreError::kCannotOpen, options.path + ": " + st.error().message);
   }
 
   // Map catalogue ids to stable stored ids.
@@ -105,8 +101,8 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   im.upsert_daily =
       Stmt(im.db.handle(), std::string("INSERT OR REPLACE INTO rollup_daily") + upsert);
   im.insert_outbox = Stmt(im.db.handle(),
-                          "INSERT INTO outbox(seq,id,kind,priority,retain,created_ms,payload) "
-                          "VALUES(?,?,?,?,?,?,?)");
+                          "INSERT INTO outbox(seq,id,kind,priority,retain,created_ms,payload,vin) "
+                          "VALUES(?,?,?,?,?,?,?,?)");
   im.delete_outbox = Stmt(im.db.handle(), "DELETE FROM outbox WHERE seq = ?");
   im.set_meta = Stmt(im.db.handle(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
   if (!im.insert_sample.ok() || !im.upsert_hourly.ok() || !im.upsert_daily.ok() ||
@@ -114,7 +110,11 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
     return fail(StoreError::kCannotOpen, options.path + ": prepare failed: " + im.db.lastError());
   }
 
-  if (auto seq = store->meta("next_seq")) im.next_seq = std::stoll(*seq);
+  // The seq high-water mark: a value that cannot be read is no licence to
+  // start again from 1 (the CRM would take new messages for duplicates).
+  auto seq = store->metaInt("next_seq");
+  if (!seq) return fail(StoreError::kCannotOpen, options.path + ": " + seq.error().message);
+  if (*seq) im.next_seq = **seq;
   // Belt and braces: never reuse a seq still in the outbox, whatever meta says.
   if (auto max = im.db.queryInt("SELECT max(seq) FROM outbox"); max && *max >= im.next_seq) {
     im.next_seq = *max + 1;
@@ -150,27 +150,51 @@ Status<StoreError> Store::commit() {
   return {};
 }
 
-std::optional<std::string> Store::meta(std::string_view key) {
-  Stmt s(impl_->db.handle(), "SELECT value FROM meta WHERE key = ?");
+std::optional<std::string> Store::meta(std::string_view key) const {
+  Stmt s = impl_->query("SELECT value FROM meta WHERE key = ?");
   s.bind(1, key);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   return s.text(0);
 }
 
-void Store::setMeta(std::string_view key, std::string_view value) {
-  if (!begin()) return;
-  impl_->set_meta.bind(1, key).bind(2, value).run();
+Result<std::optional<std::int64_t>, StoreError> Store::metaInt(std::string_view key) const {
+  Stmt s(impl_->db.handle(), "SELECT value FROM meta WHERE key = ?");
+  s.bind(1, key);
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<std::int64_t>();
+  if (rc != SQLITE_ROW) {
+    return fail(StoreError::kIo, "meta " + std::string(key) + ": " + impl_->db.lastError());
+  }
+  const std::string text = s.text(0);
+  std::int64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    // Quoted in part: enough to recognise, never a flood into the log.
+    return fail(StoreError::kCorrupt,
+                "meta " + std::string(key) + ": \"" + text.substr(0, 40) + "\" is not an integer");
+  }
+  return std::optional<std::int64_t>(value);
+}
+
+Status<StoreError> Store::setMeta(std::string_view key, std::string_view value) {
+  if (auto st = begin(); !st) return st;
+  if (impl_->set_meta.bind(1, key).bind(2, value).run() != SQLITE_DONE) {
+    return fail(StoreError::kIo, "meta " + std::string(key) + ": " + impl_->db.lastError());
+  }
+  return {};
+}
+
+std::optional<std::string> Store::takeReadError() const {
+  if (impl_->read_error.empty()) return std::nullopt;
+  return std::exchange(impl_->read_error, {});
 }
 
 std::int64_t Store::dayStart(std::int64_t ts_ms) const {
-  constexpr std::int64_t kDay = 86'400'000;
-  const std::int64_t offset = static_cast<std::int64_t>(options_.utc_offset_minutes) * 60'000;
-  const std::int64_t local = ts_ms + offset;
-  const std::int64_t day = local >= 0 ? local / kDay : (local - kDay + 1) / kDay;
-  return day * kDay - offset;
+  return civil::dayStart(ts_ms, options_.utc_offset_minutes);
 }
 
-StorageStats Store::stats() {
+StorageStats Store::stats() const {
   Db& db = impl_->db;
   StorageStats s;
   const auto pages = db.queryInt("PRAGMA page_count").value_or(0);
@@ -189,7 +213,9 @@ StorageStats Store::stats() {
   s.hourly_rollups = db.queryInt("SELECT count(*) FROM rollup_hourly").value_or(0);
   s.daily_rollups = db.queryInt("SELECT count(*) FROM rollup_daily").value_or(0);
   s.outbox_pending = db.queryInt("SELECT count(*) FROM outbox").value_or(0);
-  s.outbox_dropped = std::stoll(meta("outbox_dropped").value_or("0"));
+  // A corrupt counter reads as unknown (-1), not as zero and not as a crash.
+  auto dropped = metaInt("outbox_dropped");
+  s.outbox_dropped = dropped ? dropped->value_or(0) : -1;
   s.next_seq = impl_->next_seq;
   return s;
 }

@@ -10,18 +10,13 @@
 
 #include "crm/common/log.h"
 #include "crm/sync/backoff.h"
+#include "crm/sync/envelope.h"
 
 namespace crm::sync {
 namespace {
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Forwards a Paho action result to a function; lives as long as the Impl.
 class Listener final : public mqtt::iaction_listener {
@@ -36,9 +31,11 @@ class Listener final : public mqtt::iaction_listener {
 struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public mqtt::callback {
   enum class State { kIdle, kConnecting, kConnected, kStopping, kStopped };
 
-  Impl(asio::io_context& io_, store::Store& store_, config::MqttConfig cfg_, std::string vin_)
+  Impl(asio::io_context& io_, store::Outbox& store_, const os::Clock& clock_, MqttOptions cfg_,
+       std::string vin_)
       : io(io_),
         store(store_),
+        clock(clock_),
         cfg(std::move(cfg_)),
         vin(std::move(vin_)),
         root(cfg.prefix + "/" + vin),
@@ -48,8 +45,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
         rng(std::random_device{}()) {}
 
   asio::io_context& io;
-  store::Store& store;
-  config::MqttConfig cfg;
+  store::Outbox& store;
+  const os::Clock& clock;
+  MqttOptions cfg;
   std::string vin;
   std::string root;
   asio::steady_timer retry;
@@ -105,9 +103,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     state = State::kConnecting;
     // The will is what the broker publishes if the car vanishes; it needs its
     // own durable seq, so commit the envelope before handing it to Paho.
-    auto will = store.envelope("status", vin, nowMs(), statusBody("offline", "unexpected"));
-    if (!will || !store.commit()) {
-      log::error("mqtt: cannot prepare last will; retrying");
+    auto will = statusMessage("offline", "unexpected");
+    if (!will) {
+      log::error("mqtt: cannot prepare last will ({}); retrying", will.error().message);
       scheduleRetry();
       return;
     }
@@ -119,7 +117,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
                        .connect_timeout(std::chrono::seconds(10))
                        .max_inflight(cfg.max_inflight)
                        .automatic_reconnect(false)
-                       .will(mqtt::message(root + "/status", will->payload, 1, true));
+                       .will(mqtt::message(statusTopic(), *will, 1, true));
     if (!cfg.tls.ca_file.empty()) {
       auto ssl =
           mqtt::ssl_options_builder().trust_store(cfg.tls.ca_file).enable_server_cert_auth(true);
@@ -211,12 +209,28 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     scheduleRetry();
   }
 
+  std::string statusTopic() const {
+    return topicFor(cfg.prefix, vin, wire::spec(wire::Kind::kStatus).topic);
+  }
+
+  // A status message in its envelope, with a seq made durable first: the
+  // broker may publish it (the will) after this process is gone.
+  Result<std::string, store::StoreError> statusMessage(const char* state_name, const char* reason) {
+    auto taken = store.reserve();
+    if (!taken) return taken.error();
+    if (auto st = store.commit(); !st) return st.error();
+    return envelope(wire::spec(wire::Kind::kStatus).schema, taken->id, taken->seq, vin,
+                    clock.nowMs(), statusBody(state_name, reason));
+  }
+
   void publishStatus(const char* state_name, const char* reason) {
-    auto env = store.envelope("status", vin, nowMs(), statusBody(state_name, reason));
-    if (!env || !store.commit()) return;
+    auto env = statusMessage(state_name, reason);
+    if (!env) {
+      log::error("mqtt: status {} not sent: {}", state_name, env.error().message);
+      return;
+    }
     try {
-      client->publish(mqtt::make_message(root + "/status", env->payload, 1, true), nullptr,
-                      status_listener);
+      client->publish(mqtt::make_message(statusTopic(), *env, 1, true), nullptr, status_listener);
     } catch (const mqtt::exception& e) {
       log::warn("mqtt: status publish failed: {}", e.what());
     }
@@ -226,9 +240,16 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     while (state == State::kConnected &&
            in_flight.size() < static_cast<std::size_t>(cfg.max_inflight)) {
       auto batch = store.pendingOutbox(sent_upto, cfg.max_inflight - in_flight.size());
-      if (batch.empty()) return;
-      for (auto& m : batch) {
-        auto msg = mqtt::make_message(root + "/" + m.kind, std::move(m.payload), 1, m.retain);
+      if (!batch) {
+        // Tried again at the next kick or acknowledgement; nothing is lost.
+        log::error("mqtt: {}", batch.error().message);
+        return;
+      }
+      if (batch->empty()) return;
+      for (const auto& m : *batch) {
+        const auto kind = wire::kindFromTopic(m.kind);
+        const bool retained = kind && wire::spec(*kind).retained;
+        auto msg = mqtt::make_message(topicFor(cfg.prefix, vin, m.kind), envelope(m), 1, retained);
         try {
           // Paho hands back an opaque context pointer: it carries the seq itself,
           // so no per-message allocation has to outlive the callback.
@@ -249,7 +270,10 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
 
   void onPublished(std::int64_t seq, bool ok) {
     if (ok) {
-      store.ackOutbox(seq);
+      if (auto st = store.ackOutbox(seq); !st) {
+        // Sent again after a restart; the CRM removes the duplicate by id.
+        log::error("mqtt: {}", st.error().message);
+      }
       ++stats.published;
     }
     in_flight.erase(seq);
@@ -309,19 +333,15 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   }
 };
 
-Publisher::Publisher(asio::io_context& io, store::Store& store, config::MqttConfig config,
-                     std::string vin)
-    : impl_(std::make_shared<Impl>(io, store, std::move(config), std::move(vin))) {
+Publisher::Publisher(asio::io_context& io, store::Outbox& store, const os::Clock& clock,
+                     MqttOptions config, std::string vin)
+    : impl_(std::make_shared<Impl>(io, store, clock, std::move(config), std::move(vin))) {
   impl_->init();
 }
 
-Publisher::~Publisher() {
-  try {
-    if (impl_->client && impl_->client->is_connected()) impl_->client->disconnect()->wait_for(2000);
-  } catch (const mqtt::exception&) {
-    // Shutting down: nothing left to tell anyone.
-  }
-}
+// Never waits: stop() is the orderly way out. Destroyed without it, the
+// connection simply ends and the broker publishes the will ("offline").
+Publisher::~Publisher() = default;
 
 void Publisher::onCommand(CommandHandler handler) {
   impl_->on_command = std::move(handler);

@@ -1,6 +1,7 @@
 #include "crm/telemetry/daily.h"
 
 #include "crm/common/civil_time.h"
+#include "crm/common/log.h"
 
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -28,8 +29,9 @@ json round(double v, int decimals) {
 
 // Time with IsCharging true during the day: a step function through the
 // stored change points, starting from the state carried in from yesterday.
-json chargingHours(store::Store& store, std::int64_t day_start_ms, std::int64_t last_seen_ms) {
-  constexpr std::int64_t kDay = 86'400'000;
+json chargingHours(const store::Reader& store, std::int64_t day_start_ms,
+                   std::int64_t last_seen_ms) {
+  constexpr std::int64_t kDay = civil::kMsPerDay;
   const auto points = store.samples(sig::kIsCharging, day_start_ms, day_start_ms + kDay);
   const auto before = store.sampleBefore(sig::kIsCharging, day_start_ms);
   if (points.empty() && !before) return nullptr;
@@ -49,9 +51,13 @@ json chargingHours(store::Store& store, std::int64_t day_start_ms, std::int64_t 
 
 }  // namespace
 
-std::string dailyBody(store::Store& store, std::int64_t day_start_ms) {
+Result<std::optional<std::string>, store::StoreError> dailyBody(const store::Reader& store,
+                                                                std::int64_t day_start_ms) {
+  if (auto stale = store.takeReadError())
+    log::warn("daily: an earlier read had failed: {}", *stale);
   const auto rs = store.dailyRollups(day_start_ms);
-  if (rs.empty()) return {};
+  if (auto failed = store.takeReadError()) return fail(store::StoreError::kIo, *failed);
+  if (rs.empty()) return std::optional<std::string>();
   json b;
   std::int64_t samples = 0;
   std::int64_t last_seen_ms = day_start_ms;
@@ -59,7 +65,7 @@ std::string dailyBody(store::Store& store, std::int64_t day_start_ms) {
     samples += r.count;
     last_seen_ms = std::max(last_seen_ms, r.last_ts);
   }
-  b["date"] = civil::isoDate(day_start_ms, store.options().utc_offset_minutes);
+  b["date"] = civil::isoDate(day_start_ms, store.utcOffsetMinutes());
   // Counters: last minus first of the day. Distance driven across midnight is
   // split at the first sample after it, which is when the agent saw it.
   auto delta = [&](vehicle::SignalId id, double scale, int decimals) -> json {
@@ -82,7 +88,8 @@ std::string dailyBody(store::Store& store, std::int64_t day_start_ms) {
   b["ambient_min_c"] = amb != nullptr ? round(amb->min, 1) : json(nullptr);
   b["ambient_max_c"] = amb != nullptr ? round(amb->max, 1) : json(nullptr);
   b["samples"] = samples;
-  return b.dump();
+  if (auto failed = store.takeReadError()) return fail(store::StoreError::kIo, *failed);
+  return std::optional<std::string>(b.dump());
 }
 
 }  // namespace crm::telemetry

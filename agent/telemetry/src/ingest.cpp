@@ -1,5 +1,6 @@
 #include "crm/telemetry/ingest.h"
 
+#include "crm/common/civil_time.h"
 #include "crm/common/log.h"
 #include "crm/telemetry/daily.h"
 
@@ -9,11 +10,20 @@ namespace {
 constexpr char kClosedKey[] = "telemetry.daily.closed_through";
 }  // namespace
 
-Ingest::Ingest(store::Store& store, const config::Config& config, VinFrom vin_from)
-    : store_(store), vehicle_(config.vehicle), vin_from_(vin_from) {
+Ingest::Ingest(store::Store& store, vehicle::VehicleInfo vehicle, VinFrom vin_from)
+    : store_(store), vehicle_(std::move(vehicle)), vin_from_(vin_from) {
   for (const auto& lv : store_.lastValues()) validator_.prime(lv.signal, lv.ts_ms, lv.number);
   if (auto newest = store_.newestSampleMs()) current_day_ = store_.dayStart(*newest);
-  if (auto closed = store_.meta(kClosedKey)) closed_through_ = std::stoll(*closed);
+  auto closed = store_.metaInt(kClosedKey);
+  if (closed && *closed) {
+    closed_through_ = **closed;
+  } else if (!closed) {
+    // Never a crash, and never every past day sent again: the days before
+    // the newest sample's are taken as reported, the newest is not.
+    log::error("ingest: {}; taking the days before the newest sample as reported",
+               closed.error().message);
+    if (current_day_ >= 0) closed_through_ = current_day_ - civil::kMsPerDay;
+  }
 }
 
 bool Ingest::feed(const vehicle::Record& record) {
@@ -57,6 +67,11 @@ bool Ingest::feed(const vehicle::Record& record) {
   return true;
 }
 
+bool Ingest::advanceTo(std::int64_t now_ms) {
+  if (current_day_ < 0 || store_.dayStart(now_ms) <= current_day_) return true;
+  return closeDay(current_day_);
+}
+
 bool Ingest::finish() {
   if (current_day_ < 0) return true;
   return closeDay(current_day_);
@@ -66,17 +81,25 @@ bool Ingest::closeDay(std::int64_t day_start_ms) {
   // A day is reported once, even when a replay with --state-dir or a restart
   // sees it end again.
   if (day_start_ms <= closed_through_) return true;
-  const std::string body = dailyBody(store_, day_start_ms);
-  if (body.empty()) return true;
+  auto body = dailyBody(store_, day_start_ms);
+  if (!body) {
+    log::error("ingest: telemetry/daily: {}", body.error().message);
+    return false;
+  }
+  if (!*body) return true;
   // The message is stamped with the end of the day it describes, so that a
   // replay produces the same outbox whenever it runs.
-  auto msg = store_.enqueue("telemetry/daily", vehicle_.vin, day_start_ms + 86'400'000 - 1, body);
+  auto msg = store_.enqueue(wire::Kind::kTelemetryDaily, vehicle_.vin,
+                            day_start_ms + civil::kMsPerDay - 1, **body);
   if (!msg) {
     log::error("ingest: {}", msg.error().message);
     return false;
   }
   // Same transaction as the message: both or neither survive a crash.
-  store_.setMeta(kClosedKey, std::to_string(day_start_ms));
+  if (auto st = store_.setMeta(kClosedKey, std::to_string(day_start_ms)); !st) {
+    log::error("ingest: {}", st.error().message);
+    return false;
+  }
   closed_through_ = day_start_ms;
   ++counters_.daily_messages;
   return !on_day_closed_ || on_day_closed_(day_start_ms);

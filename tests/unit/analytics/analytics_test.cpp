@@ -1,5 +1,6 @@
 // The online detectors on hand-made sample streams: one behaviour per test.
 #include "crm/analytics/analytics.h"
+#include "crm/sync/envelope.h"
 
 #include <gtest/gtest.h>
 
@@ -21,9 +22,9 @@ class AnalyticsTest : public ::testing::Test {
   void SetUp() override {
     store_ = testing::openTestStore(dir_.file("c.db"));
     ASSERT_NE(store_, nullptr);
-    config::VehicleConfig v;
+    vehicle::VehicleInfo v;
     v.nominal_capacity_kwh = 75;
-    analytics_ = std::make_unique<Analytics>(*store_, v);
+    analytics_ = std::make_unique<Analytics>(*store_, *store_, v);
   }
 
   void feed(std::int64_t ts, vehicle::SignalId id, double v) {
@@ -108,10 +109,10 @@ TEST_F(AnalyticsTest, CompletedSessionIsQueuedAsChargeSessionMessage) {
   const std::int64_t end = charge(kT0 + kMin, 50, 7.2, 30, false);
   finish();
 
-  const auto out = store_->pendingOutbox(0, 10);
+  const auto out = store_->pendingOutbox(0, 10).value();
   ASSERT_EQ(out.size(), 1U);
   EXPECT_EQ(out[0].kind, "telemetry/charge-session");
-  const auto j = json::parse(out[0].payload, nullptr, false);
+  const auto j = json::parse(sync::envelope(out[0]), nullptr, false);
   ASSERT_FALSE(j.is_discarded());
   EXPECT_EQ(j["ts"], end);
   const auto& b = j["body"];
@@ -145,7 +146,7 @@ TEST_F(AnalyticsTest, SocRiseAcrossSilenceIsAnInferredSession) {
   EXPECT_EQ(s[0].end_ms, kT0 + 5 * 3'600'000);
   EXPECT_NEAR(s[0].energy_kwh, 30 * 0.75, 1e-6);  // nominal capacity: no better one known
   EXPECT_EQ(analytics_->counters().inferred_sessions, 1U);
-  const auto body = json::parse(store_->pendingOutbox(0, 1).at(0).payload)["body"];
+  const auto body = json::parse(store_->pendingOutbox(0, 1).value().at(0).body);
   EXPECT_TRUE(body["current_type"].is_null());
   EXPECT_TRUE(body["peak_kw"].is_null());
 }

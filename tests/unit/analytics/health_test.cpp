@@ -42,7 +42,7 @@ class HealthTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
-  config::VehicleConfig vehicle_;
+  vehicle::VehicleInfo vehicle_;
 };
 
 TEST_F(HealthTest, ChargingSummaryCountsDcShareFastAndHotSessions) {
@@ -82,7 +82,7 @@ TEST_F(HealthTest, ParkingAboveNinetyPercentOvernightCountsAsDwell) {
   ASSERT_TRUE(store_->commit().ok());
 
   const auto nmc = summarizeCharging(*store_, vehicle_, {kT0, kT0 + 30 * kHour});
-  config::VehicleConfig lfp = vehicle_;
+  vehicle::VehicleInfo lfp = vehicle_;
   lfp.chemistry = "LFP";
   const auto lfp_summary = summarizeCharging(*store_, lfp, {kT0, kT0 + 30 * kHour});
 

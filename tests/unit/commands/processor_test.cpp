@@ -1,4 +1,5 @@
 #include "crm/commands/processor.h"
+#include "crm/sync/envelope.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -74,8 +75,8 @@ class ProcessorTest : public ::testing::Test {
   // The cmd-result bodies in the outbox, oldest first.
   std::vector<json> results() {
     std::vector<json> out;
-    for (const auto& m : store_->pendingOutbox(0, 100)) {
-      if (m.kind == "cmd-result") out.push_back(json::parse(m.payload)["body"]);
+    for (const auto& m : store_->pendingOutbox(0, 100).value()) {
+      if (m.kind == "cmd-result") out.push_back(json::parse(sync::envelope(m))["body"]);
     }
     return out;
   }
@@ -90,7 +91,7 @@ TEST_F(ProcessorTest, ServiceRecordIsStoredAndAnsweredOkInTheSameCommit) {
   auto o = processor_->handleMqtt("service-record", envelope(serviceBody()).dump(), context_);
   EXPECT_EQ(o.status, CommandStatus::kOk) << o.reason;
   // Staged, not yet committed: neither the effect's answer nor anything is published.
-  EXPECT_TRUE(store_->pendingOutbox(0, 10).empty());
+  EXPECT_TRUE(store_->pendingOutbox(0, 10).value().empty());
   ASSERT_TRUE(store_->commit().ok());
 
   const auto records = store_->serviceRecords();
@@ -100,12 +101,12 @@ TEST_F(ProcessorTest, ServiceRecordIsStoredAndAnsweredOkInTheSameCommit) {
   EXPECT_EQ(records[0].items, (std::vector<std::string>{"tire_rotation", "cabin_filter"}));
   EXPECT_EQ(records[0].dealer_id, "D-042");
   EXPECT_EQ(records[0].command_id, kId);
-  EXPECT_TRUE(store_->commandSeen(kId));
+  EXPECT_TRUE(store_->commandSeen(kId).value());
 
-  const auto outbox = store_->pendingOutbox(0, 10);
+  const auto outbox = store_->pendingOutbox(0, 10).value();
   ASSERT_EQ(outbox.size(), 1U);
   EXPECT_EQ(outbox[0].kind, "cmd-result");
-  const auto msg = json::parse(outbox[0].payload);
+  const auto msg = json::parse(sync::envelope(outbox[0]));
   EXPECT_EQ(msg["schema"], "crm.v1.cmd-result");
   EXPECT_EQ(msg["vin"], kVin);
   EXPECT_EQ(msg["ts"], kNow);
@@ -299,7 +300,7 @@ TEST_F(ProcessorTest, ARejectedCommandDoesNotSpendItsId) {
   auto body = serviceBody();
   body["items"] = {"wipers"};
   EXPECT_EQ(send("service-record", envelope(body).dump()).status, CommandStatus::kRejected);
-  EXPECT_FALSE(store_->commandSeen(kId));
+  EXPECT_FALSE(store_->commandSeen(kId).value());
   EXPECT_EQ(send("service-record", envelope(serviceBody()).dump()).status, CommandStatus::kOk);
 }
 
@@ -315,10 +316,10 @@ TEST_F(ProcessorTest, NullExpiresAtIsReadAsAbsentAndAFutureOneIsAccepted) {
 TEST_F(ProcessorTest, ReportRequestQueuesAHealthReportThatDoesNotMoveThePeriodicSchedule) {
   const auto o = send("report-request", envelope({{"period_days", 7}}).dump());
   ASSERT_EQ(o.status, CommandStatus::kOk) << o.reason;
-  const auto outbox = store_->pendingOutbox(0, 10);
+  const auto outbox = store_->pendingOutbox(0, 10).value();
   ASSERT_EQ(outbox.size(), 2U);
   EXPECT_EQ(outbox[0].kind, "health-report");
-  const auto report = json::parse(outbox[0].payload)["body"];
+  const auto report = json::parse(sync::envelope(outbox[0]))["body"];
   EXPECT_EQ(report["schema"], "crm.v1.health-report");
   // No data yet: the period ends at the command's arrival.
   EXPECT_EQ(report["period"]["to"], kNow);
@@ -359,7 +360,7 @@ TEST_F(ProcessorTest, AStoreFailureUndoesTheEffectAndAnswersErrorThenAResendWork
   const auto failed = send("service-record", payload);
   EXPECT_EQ(failed.status, CommandStatus::kError);
   EXPECT_TRUE(store_->serviceRecords().empty());
-  EXPECT_FALSE(store_->commandSeen(kId));
+  EXPECT_FALSE(store_->commandSeen(kId).value());
   auto r = results();
   ASSERT_EQ(r.size(), 1U);
   EXPECT_EQ(r[0]["status"], "error");
@@ -397,7 +398,7 @@ TEST_F(ProcessorTest, RecordedCommandsTakeTheirTimeFromTheLineAndSkipTheVinCheck
   const vehicle::Command cmd{kNow + 5000, "service-record", serviceBody().dump(), 3};
   ASSERT_EQ(processor_->handleRecorded(cmd, context_).status, CommandStatus::kOk);
   ASSERT_TRUE(store_->commit().ok());
-  const auto msg = json::parse(store_->pendingOutbox(0, 1).at(0).payload);
+  const auto msg = json::parse(sync::envelope(store_->pendingOutbox(0, 1).value().at(0)));
   EXPECT_EQ(msg["ts"], kNow + 5000);
   EXPECT_EQ(store_->serviceRecords().at(0).received_ms, kNow + 5000);
 }

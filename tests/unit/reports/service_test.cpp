@@ -6,13 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crm/config/maintenance.h"
 #include "crm/reports/health_report.h"
 #include "crm/testing/temp_dir.h"
 
 namespace crm::reports {
 namespace {
 
-using config::MaintenanceItem;
+using reports::MaintenanceItem;
 
 const std::vector<MaintenanceItem> kSchedule = {
     {"tire_rotation", 10000, std::nullopt},
@@ -148,11 +149,13 @@ TEST(ServiceSection, TheReportUsesTheModelsTableAndTheStoredServiceRecords) {
   auto store = std::move(store::Store::open(o)).value();
   ASSERT_TRUE(store->addServiceRecord(visit("2026-01-15", 0, {"tire_rotation"})).ok());
   ASSERT_TRUE(store->addServiceRecord(visit("2026-02-01", 0, {})).ok());
-  config::VehicleConfig v;
+  vehicle::VehicleInfo v;
   v.model = "leaf";
   v.delivered = "2025-12-01";
   const std::int64_t end = 1770768000000;  // 2026-02-11 00:00 UTC: the period ends 02-10
-  const auto r = buildHealthReport(*store, v, periodEnding(end, 30), {});
+  ReportContext shipped;
+  shipped.maintenance = &config::builtinMaintenance();
+  const auto r = buildHealthReport(*store, v, periodEnding(end, 30), shipped);
   const auto& service = r["service"];
   ASSERT_EQ(service["due"].size(), 5U);
   EXPECT_EQ(service["due"][0]["item"], "tire_rotation");
@@ -164,7 +167,7 @@ TEST(ServiceSection, TheReportUsesTheModelsTableAndTheStoredServiceRecords) {
   EXPECT_EQ(service["customer_status"], "swing");
 
   // A model's own table: the Leaf's 12,000 km rotation vs the default 10,000.
-  config::MaintenanceTable table;
+  MaintenanceTable table;
   table.models["default"] = {{"tire_rotation", 10000, std::nullopt}};
   table.models["leaf"] = {{"brake_fluid", std::nullopt, 1}};
   ReportContext ctx;

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include <sqlite3.h>
+
 #include "crm/store/store.h"
 #include "crm/testing/temp_dir.h"
 
@@ -20,28 +22,33 @@ std::unique_ptr<Store> openAt(const std::string& path) {
   return std::move(s).value();
 }
 
-TEST(Outbox, EnqueuedMessageCarriesTheEnvelope) {
+TEST(Outbox, EnqueuedMessageKeepsWhatItsEnvelopeNeeds) {
   testing::TempDir dir;
   auto store = openAt(dir.file("c.db"));
-  auto m = store->enqueue("telemetry/daily", kVin, 1234, R"({"distance_km":12.5})");
+  auto m = store->enqueue(wire::Kind::kTelemetryDaily, kVin, 1234, R"({"distance_km":12.5})");
   ASSERT_TRUE(m.ok());
-  auto j = json::parse(m->payload);
-  EXPECT_EQ(j["schema"], "crm.v1.telemetry.daily");
-  EXPECT_EQ(j["id"].get<std::string>().size(), 36U);
-  EXPECT_EQ(j["id"].get<std::string>()[14], '4');  // uuid version 4
-  EXPECT_EQ(j["seq"], 1);
-  EXPECT_EQ(j["vin"], kVin);
-  EXPECT_EQ(j["ts"], 1234);
-  EXPECT_EQ(j["body"]["distance_km"], 12.5);
+  EXPECT_EQ(m->id.size(), 36U);
+  EXPECT_EQ(m->id[14], '4');  // uuid version 4
+  EXPECT_EQ(m->seq, 1);
+  ASSERT_TRUE(store->commit().ok());
+  auto pending = store->pendingOutbox(0, 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1U);
+  const auto& stored = pending->front();
+  EXPECT_EQ(stored.kind, "telemetry/daily");
+  EXPECT_EQ(stored.vin, kVin);
+  EXPECT_EQ(stored.created_ms, 1234);
+  EXPECT_EQ(stored.id, m->id);
+  EXPECT_EQ(json::parse(stored.body)["distance_km"], 12.5);
 }
 
 TEST(Outbox, UncommittedMessagesAreNotOfferedForPublishing) {
   testing::TempDir dir;
   auto store = openAt(dir.file("c.db"));
-  ASSERT_TRUE(store->enqueue("faults", kVin, 1, "{}").ok());
-  EXPECT_TRUE(store->pendingOutbox(0, 10).empty());
+  ASSERT_TRUE(store->enqueue(wire::Kind::kFaults, kVin, 1, "{}").ok());
+  EXPECT_TRUE(store->pendingOutbox(0, 10)->empty());
   ASSERT_TRUE(store->commit().ok());
-  EXPECT_EQ(store->pendingOutbox(0, 10).size(), 1U);
+  EXPECT_EQ(store->pendingOutbox(0, 10)->size(), 1U);
 }
 
 TEST(Outbox, SeqNeverRepeatsAcrossRestartsEvenWhenAcked) {
@@ -50,12 +57,12 @@ TEST(Outbox, SeqNeverRepeatsAcrossRestartsEvenWhenAcked) {
   for (int run = 0; run < 3; ++run) {
     auto store = openAt(dir.file("c.db"));
     for (int i = 0; i < 5; ++i) {
-      auto m = store->enqueue("telemetry/daily", kVin, i, "{}");
+      auto m = store->enqueue(wire::Kind::kTelemetryDaily, kVin, i, "{}");
       ASSERT_TRUE(m.ok());
       EXPECT_TRUE(seen.insert(m->seq).second) << "seq " << m->seq << " reused";
     }
     ASSERT_TRUE(store->commit().ok());
-    for (const auto& m : store->pendingOutbox(0, 100)) store->ackOutbox(m.seq);
+    for (const auto& m : *store->pendingOutbox(0, 100)) ASSERT_TRUE(store->ackOutbox(m.seq).ok());
     ASSERT_TRUE(store->commit().ok());
   }
   EXPECT_EQ(seen.size(), 15U);
@@ -64,42 +71,89 @@ TEST(Outbox, SeqNeverRepeatsAcrossRestartsEvenWhenAcked) {
 TEST(Outbox, AckedMessagesLeaveOthersStayInOrder) {
   testing::TempDir dir;
   auto store = openAt(dir.file("c.db"));
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(store->enqueue("prompts", kVin, i, "{}").ok());
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(store->enqueue(wire::Kind::kPrompts, kVin, i, "{}").ok());
   ASSERT_TRUE(store->commit().ok());
-  store->ackOutbox(2);
+  ASSERT_TRUE(store->ackOutbox(2).ok());
   ASSERT_TRUE(store->commit().ok());
-  auto rest = store->pendingOutbox(0, 10);
+  auto rest = *store->pendingOutbox(0, 10);
   ASSERT_EQ(rest.size(), 3U);
   EXPECT_EQ(rest[0].seq, 1);
   EXPECT_EQ(rest[1].seq, 3);
   EXPECT_EQ(rest[2].seq, 4);
-  EXPECT_EQ(store->pendingOutbox(3, 10).size(), 1U);
+  EXPECT_EQ(store->pendingOutbox(3, 10)->size(), 1U);
 }
 
-TEST(Outbox, StatusEnvelopeTakesADurableSeqWithoutQueueing) {
+TEST(Outbox, AReservationTakesADurableSeqWithoutQueueing) {
   testing::TempDir dir;
   std::int64_t status_seq = 0;
   {
     auto store = openAt(dir.file("c.db"));
-    auto env = store->envelope("status", kVin, 1, R"({"state":"offline"})");
-    ASSERT_TRUE(env.ok());
-    status_seq = env->seq;
-    EXPECT_TRUE(env->retain);
+    auto taken = store->reserve();
+    ASSERT_TRUE(taken.ok());
+    status_seq = taken->seq;
+    EXPECT_EQ(taken->id.size(), 36U);
     ASSERT_TRUE(store->commit().ok());
-    EXPECT_TRUE(store->pendingOutbox(0, 10).empty());
+    EXPECT_TRUE(store->pendingOutbox(0, 10)->empty());
   }
   auto store = openAt(dir.file("c.db"));
-  auto m = store->enqueue("faults", kVin, 2, "{}");
+  auto m = store->enqueue(wire::Kind::kFaults, kVin, 2, "{}");
   ASSERT_TRUE(m.ok());
   EXPECT_GT(m->seq, status_seq);
 }
 
 TEST(Outbox, PriorityOrderMatchesTheContract) {
-  EXPECT_EQ(priorityFor("cmd-result"), Priority::kHigh);
-  EXPECT_EQ(priorityFor("faults"), Priority::kHigh);
-  EXPECT_EQ(priorityFor("health-report"), Priority::kMedium);
-  EXPECT_EQ(priorityFor("telemetry/charge-session"), Priority::kMedium);
-  EXPECT_EQ(priorityFor("telemetry/daily"), Priority::kLow);
+  using wire::Kind;
+  auto priority = [](Kind k) { return wire::spec(k).priority; };
+  EXPECT_EQ(priority(Kind::kCmdResult), Priority::kHigh);
+  EXPECT_EQ(priority(Kind::kPrompts), Priority::kHigh);
+  EXPECT_EQ(priority(Kind::kServiceRequest), Priority::kHigh);
+  EXPECT_EQ(priority(Kind::kFaults), Priority::kHigh);
+  EXPECT_EQ(priority(Kind::kHealthReport), Priority::kMedium);
+  EXPECT_EQ(priority(Kind::kChargeSession), Priority::kMedium);
+  EXPECT_EQ(priority(Kind::kTelemetryDaily), Priority::kLow);
+}
+
+TEST(Outbox, EveryKindIsFoundByItsTopic) {
+  for (const auto& k : wire::kKinds) {
+    EXPECT_EQ(wire::kindFromTopic(k.topic), k.kind) << k.topic;
+  }
+  EXPECT_FALSE(wire::kindFromTopic("telemetry").has_value());
+}
+
+TEST(Outbox, ACorruptMetaValueIsAnErrorNotACrash) {
+  testing::TempDir dir;
+  auto store = openAt(dir.file("c.db"));
+  ASSERT_TRUE(store->setMeta("outbox_dropped", "12abc").ok());
+  ASSERT_TRUE(store->commit().ok());
+  auto v = store->metaInt("outbox_dropped");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().code, StoreError::kCorrupt);
+  EXPECT_NE(v.error().message.find("outbox_dropped"), std::string::npos);
+  EXPECT_EQ(store->stats().outbox_dropped, -1);  // unknown, not zero
+  EXPECT_FALSE(store->metaInt("absent")->has_value());
+}
+
+TEST(Outbox, ACorruptSeqHighWaterMarkRefusesToOpenRatherThanReuse) {
+  testing::TempDir dir;
+  {
+    auto store = openAt(dir.file("c.db"));
+    ASSERT_TRUE(store->setMeta("x", "y").ok());
+    ASSERT_TRUE(store->commit().ok());
+  }
+  {
+    // commit() writes next_seq itself: corrupt it behind the store's back.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("c.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value = 'x' WHERE key = 'next_seq'", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  StoreOptions o;
+  o.path = dir.file("c.db");
+  auto reopened = Store::open(o);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_NE(reopened.error().message.find("next_seq"), std::string::npos);
 }
 
 }  // namespace

@@ -66,6 +66,10 @@ void writeV1(const std::string& path) {
       "INSERT INTO commands_seen VALUES('123e4567-e89b-42d3-a456-426614174000', 1000);"
       "INSERT INTO reports(period_from, period_to, generated_ms, json) VALUES(1, 2, 3, '{}');"
       "INSERT INTO trips(start_ms, end_ms, distance_km, energy_kwh) VALUES(10, 20, 5.5, 1);"
+      // Queued by agent 0.1 in its envelope: v3 keeps bodies only.
+      "INSERT INTO outbox VALUES(41, 'a1b2', 'telemetry/daily', 0, 0, 777, "
+      "'{\"schema\":\"crm.v1.telemetry.daily\",\"id\":\"a1b2\",\"seq\":41,"
+      "\"vin\":\"VIN1\",\"ts\":777,\"body\":{\"distance_km\":3.5}}');"
       "PRAGMA user_version = 1; PRAGMA application_id = 1129467201; COMMIT;";
   char* err = nullptr;
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
@@ -86,7 +90,15 @@ TEST(SchemaMigration, AVersion1CacheIsUpgradedInPlaceKeepingItsData) {
   EXPECT_TRUE(store->recoveredFrom().empty());  // upgraded, not moved aside
   EXPECT_EQ(store->stats().next_seq, 42);
   EXPECT_EQ(store->meta("telemetry.daily.closed_through"), "1767225600000");
-  EXPECT_TRUE(store->commandSeen("123e4567-e89b-42d3-a456-426614174000"));
+  EXPECT_TRUE(*store->commandSeen("123e4567-e89b-42d3-a456-426614174000"));
+  auto queued = store->pendingOutbox(0, 10);
+  ASSERT_TRUE(queued.ok());
+  ASSERT_EQ(queued->size(), 1U);
+  EXPECT_EQ(queued->front().seq, 41);
+  EXPECT_EQ(queued->front().id, "a1b2");
+  EXPECT_EQ(queued->front().vin, "VIN1");
+  EXPECT_EQ(queued->front().created_ms, 777);
+  EXPECT_EQ(queued->front().body, R"({"distance_km":3.5})");
   EXPECT_EQ(store->trips(0, 100).size(), 1U);
   auto report = store->latestReport();
   ASSERT_TRUE(report.has_value());
@@ -99,7 +111,7 @@ TEST(SchemaMigration, AVersion1CacheIsUpgradedInPlaceKeepingItsData) {
   ASSERT_TRUE(store->commit().ok());
   EXPECT_EQ(store->serviceRecords().size(), 1U);
   store.reset();
-  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 2);
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 3);
   EXPECT_EQ(queryInt(path, "SELECT count(*) FROM commands_seen WHERE command = 'service-record'"),
             1);
 }
@@ -109,7 +121,7 @@ TEST(SchemaMigration, AFreshCacheIsCreatedAtTheLatestVersion) {
   StoreOptions o;
   o.path = dir.file("cache.db");
   ASSERT_TRUE(Store::open(o).ok());
-  EXPECT_EQ(queryInt(o.path, "PRAGMA user_version"), 2);
+  EXPECT_EQ(queryInt(o.path, "PRAGMA user_version"), 3);
   EXPECT_EQ(queryInt(o.path, "SELECT count(*) FROM service_records"), 0);
 }
 

@@ -38,17 +38,17 @@ TEST_F(ServiceRecordsTest, AnUndoneUnitLeavesTheRestOfTheBatch) {
   ASSERT_TRUE(store_->beginUnit().ok());
   ASSERT_TRUE(store_->addServiceRecord({"x", "2026-01-01", 1, {}, "D", 1}).ok());
   ASSERT_TRUE(store_->markCommandSeen("x", "service-record", 1).ok());
-  auto m = store_->enqueue("cmd-result", "VIN", 1, "{}");
+  auto m = store_->enqueue(wire::Kind::kCmdResult, "VIN", 1, "{}");
   ASSERT_TRUE(m.ok());
   ASSERT_TRUE(store_->endUnit(false).ok());
   ASSERT_TRUE(store_->commit().ok());
 
   EXPECT_EQ(store_->trips(0, 10).size(), 1U);
   EXPECT_TRUE(store_->serviceRecords().empty());
-  EXPECT_FALSE(store_->commandSeen("x"));
-  EXPECT_TRUE(store_->pendingOutbox(0, 10).empty());
+  EXPECT_FALSE(store_->commandSeen("x").value());
+  EXPECT_TRUE(store_->pendingOutbox(0, 10).value().empty());
   // The seq taken inside the undone unit is never handed out again.
-  auto next = store_->enqueue("cmd-result", "VIN", 2, "{}");
+  auto next = store_->enqueue(wire::Kind::kCmdResult, "VIN", 2, "{}");
   ASSERT_TRUE(next.ok());
   EXPECT_GT(next->seq, m->seq);
 }
@@ -58,8 +58,8 @@ TEST_F(ServiceRecordsTest, AKeptUnitCommitsWithTheBatch) {
   ASSERT_TRUE(store_->markCommandSeen("y", "report-request", 1).ok());
   ASSERT_TRUE(store_->endUnit(true).ok());
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_TRUE(store_->commandSeen("y"));
-  EXPECT_FALSE(store_->commandSeen("z"));
+  EXPECT_TRUE(store_->commandSeen("y").value());
+  EXPECT_FALSE(store_->commandSeen("z").value());
 }
 
 TEST_F(ServiceRecordsTest, OnRequestReportsAreNotThePeriodicOnes) {

@@ -144,7 +144,7 @@ std::pair<std::vector<Record>, std::string> readAll(const std::string& path) {
   EXPECT_TRUE(reader.ok());
   if (!reader.ok()) return {};
   while (auto r = (*reader)->next()) out.push_back(*r);
-  return {out, (*reader)->error()};
+  return {out, (*reader)->endError().value_or("")};
 }
 
 void gzipFile(const std::string& from, const std::string& to) {

@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
-#include "crm/config/config.h"
 #include "crm/store/store.h"
 #include "crm/vehicle/record.h"
+#include "crm/vehicle/vehicle_info.h"
 
 namespace crm::analytics {
 
@@ -25,9 +25,10 @@ struct AnalyticsCounters {
 
 class Analytics {
  public:
-  // `store` must outlive the Analytics. `vehicle` gives chemistry, nominal
-  // capacity and the VIN for outbox envelopes.
-  Analytics(store::Store& store, config::VehicleConfig vehicle);
+  // `history` (sessions, trips, estimates) and `outbox` (charge-session
+  // messages) must outlive the Analytics. `vehicle` gives chemistry, nominal
+  // capacity and the VIN the messages carry.
+  Analytics(store::History& history, store::Outbox& outbox, vehicle::VehicleInfo vehicle);
   ~Analytics();
   Analytics(const Analytics&) = delete;
   Analytics& operator=(const Analytics&) = delete;
@@ -38,7 +39,7 @@ class Analytics {
   // End of stream (replay): closes what is open if it can be closed honestly.
   bool finish();
   // Vehicle facts changed (a recording's vehicle line).
-  void setVehicle(const config::VehicleConfig& vehicle);
+  void setVehicle(const vehicle::VehicleInfo& vehicle);
 
   const AnalyticsCounters& counters() const;
 

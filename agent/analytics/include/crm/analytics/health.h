@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "crm/config/config.h"
 #include "crm/store/store.h"
+#include "crm/vehicle/vehicle_info.h"
 
 namespace crm::analytics {
 
@@ -34,7 +34,8 @@ struct SohSummary {
   std::string status = "good";  // good | watch | attention
 };
 // SOH at the end of the period, using all history up to it.
-SohSummary summarizeSoh(store::Store& store, const config::VehicleConfig& vehicle, Period period);
+SohSummary summarizeSoh(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                        Period period);
 
 struct HabitScores {
   int fast_charging = 5, high_soc_parking = 5, deep_discharge = 5, charging_temperature = 5;
@@ -50,7 +51,7 @@ struct ChargingSummary {
   int hot_charging_sessions = 0;
   HabitScores habit_scores;
 };
-ChargingSummary summarizeCharging(store::Store& store, const config::VehicleConfig& vehicle,
+ChargingSummary summarizeCharging(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                                   Period period);
 
 struct DrivingSummary {
@@ -61,14 +62,14 @@ struct DrivingSummary {
   // Efficiency by ambient band: "below_0", "0_10", "10_20", "20_30", "above_30".
   std::vector<std::pair<std::string, double>> efficiency_by_ambient;
 };
-DrivingSummary summarizeDriving(store::Store& store, Period period);
+DrivingSummary summarizeDriving(const store::Reader& store, Period period);
 
 struct UsageSummary {
   std::string profile = "unknown";  // private | ride_hailing | logistics | unknown
   std::optional<double> average_daily_km, active_days_share, night_driving_share,
       dc_sessions_per_week;
 };
-UsageSummary classifyUsage(store::Store& store, Period period);
+UsageSummary classifyUsage(const store::Reader& store, Period period);
 
 struct BrakesSummary {
   // The most worn pad at the end of the period: VSS PadWear, 0 % new,
@@ -81,7 +82,7 @@ struct BrakesSummary {
   std::optional<double> fluid_level_percent_min;  // lowest in the period
   std::optional<std::string> status;              // good | watch | attention; null without data
 };
-BrakesSummary summarizeBrakes(store::Store& store, Period period);
+BrakesSummary summarizeBrakes(const store::Reader& store, Period period);
 
 struct LowVoltageSummary {
   // The lowest voltage in the period: the 12 V battery is read at rest (a car
@@ -92,6 +93,6 @@ struct LowVoltageSummary {
   std::optional<double> trend_v_per_month;
   std::optional<std::string> status;  // good | watch | attention; null without data
 };
-LowVoltageSummary summarizeLowVoltage(store::Store& store, Period period);
+LowVoltageSummary summarizeLowVoltage(const store::Reader& store, Period period);
 
 }  // namespace crm::analytics

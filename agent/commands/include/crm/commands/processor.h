@@ -21,10 +21,10 @@
 #include <string>
 #include <string_view>
 
-#include "crm/config/config.h"
 #include "crm/reports/health_report.h"
 #include "crm/store/store.h"
 #include "crm/vehicle/record.h"
+#include "crm/vehicle/vehicle_info.h"
 
 namespace crm::commands {
 
@@ -49,7 +49,7 @@ struct Outcome {
 
 // What a command needs of the running pipeline when it arrives.
 struct Context {
-  config::VehicleConfig vehicle;  // the VIN to match; the report's vehicle facts
+  vehicle::VehicleInfo vehicle;  // the VIN to match; the report's vehicle facts
   // Arrival time, epoch ms: expiry is judged against it, and the cmd-result
   // is stamped with it.
   std::int64_t now_ms = 0;

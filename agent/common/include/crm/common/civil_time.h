@@ -12,6 +12,14 @@ namespace crm::civil {
 
 inline constexpr std::int64_t kMsPerDay = 86'400'000;
 
+// The start (epoch ms) of the local day holding ts_ms.
+constexpr std::int64_t dayStart(std::int64_t ts_ms, int utc_offset_minutes) {
+  const std::int64_t offset = static_cast<std::int64_t>(utc_offset_minutes) * 60'000;
+  const std::int64_t local = ts_ms + offset;
+  const std::int64_t day = local >= 0 ? local / kMsPerDay : (local - kMsPerDay + 1) / kMsPerDay;
+  return day * kMsPerDay - offset;
+}
+
 // "YYYY-MM-DD" of the local day holding ts_ms.
 std::string isoDate(std::int64_t ts_ms, int utc_offset_minutes = 0);
 // "YYYY-MM" of the local day holding ts_ms.

@@ -43,7 +43,9 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<0>(v_);
   }
-  T&& value() && {
+  // By value, not T&&: `for (auto& x : f().value())` then iterates a live
+  // object instead of one inside a destroyed temporary.
+  T value() && {
     assert(ok());
     return std::get<0>(std::move(v_));
   }
@@ -51,7 +53,7 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  T operator*() && { return std::move(*this).value(); }
 
   // REQUIRES: !ok().
   const Error<Code>& error() const {

@@ -13,20 +13,13 @@
 #include "crm/common/result.h"
 #include "crm/config/config_error.h"
 #include "crm/config/maintenance.h"
+#include "crm/sync/options.h"
 #include "crm/vehicle/simulator.h"
+#include "crm/vehicle/vehicle_info.h"
 
 namespace crm::config {
 
-struct VehicleConfig {
-  std::string vin = "LRW3E7EK5NC000001";
-  std::string model = "sim-ev-75";
-  double nominal_capacity_kwh = 75.0;
-  std::string chemistry = "NMC";  // NMC, NCA or LFP: LFP wants a weekly full charge
-  std::string delivered = "2026-01-01";
-  double tyre_placard_kpa = 290;
-  // Local time for days, quiet hours and daily telemetry. China: +480.
-  int utc_offset_minutes = 0;
-};
+using VehicleConfig = vehicle::VehicleInfo;
 
 enum class SourceKind : std::uint8_t { kSimulator, kRecording };
 
@@ -46,21 +39,8 @@ struct StorageConfig {
   int commit_interval_ms = 1000;  // one fsync a second at most
 };
 
-struct TlsConfig {
-  std::string ca_file, cert_file, key_file;  // empty: no TLS
-};
-
-struct MqttConfig {
-  bool enabled = true;
-  std::string broker = "tcp://localhost:1883";
-  std::string client_id;  // empty: "crm-agent-<vin>"
-  std::string prefix = "crm/v1/vehicles";
-  TlsConfig tls;
-  int keepalive_s = 30;
-  int reconnect_min_ms = 1000;   // first retry; doubles each failure
-  int reconnect_max_ms = 60000;  // cap: a fleet must not hammer a recovering broker
-  int max_inflight = 20;         // QoS 1 messages awaiting PUBACK
-};
+using TlsConfig = sync::TlsOptions;
+using MqttConfig = sync::MqttOptions;
 
 struct QuietHours {
   int start_minute = 22 * 60;  // 22:00 local

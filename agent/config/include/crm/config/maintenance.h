@@ -5,40 +5,19 @@
 // Threading: plain values.
 #pragma once
 
-#include <array>
-#include <map>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "crm/common/result.h"
 #include "crm/config/config_error.h"
+#include "crm/reports/maintenance.h"
 
 namespace crm::config {
 
-// The maintenance items the agent knows, as in the rule ids
-// maintenance.<item> (contracts.md §7). Stable: they appear in reports,
-// commands and the schedule file.
-inline constexpr std::array<std::string_view, 5> kMaintenanceItems{
-    "tire_rotation", "cabin_filter", "brake_fluid", "ac_desiccant", "annual_inspection"};
-bool isMaintenanceItem(std::string_view name);
-
-struct MaintenanceItem {
-  std::string name;  // one of kMaintenanceItems
-  // Due after this distance or this time since it was last done, whichever
-  // comes first; at least one is set.
-  std::optional<int> every_km;
-  std::optional<int> every_months;
-};
-
-struct MaintenanceTable {
-  // Model name -> its items, in kMaintenanceItems order. Always holds
-  // "default", used for models the table does not name.
-  std::map<std::string, std::vector<MaintenanceItem>> models;
-
-  const std::vector<MaintenanceItem>& forModel(const std::string& model) const;
-};
+using reports::isMaintenanceItem;
+using reports::kMaintenanceItems;
+using reports::MaintenanceItem;
+using reports::MaintenanceTable;
 
 // Parses and validates a schedule. `origin` names the file in messages.
 // On error: kInvalid with "<origin>: <key path>: <what was expected>".

@@ -11,41 +11,43 @@
 #include <optional>
 
 #include "crm/analytics/health.h"
-#include "crm/config/config.h"
 #include "crm/reports/html.h"
+#include "crm/reports/maintenance.h"
 #include "crm/store/store.h"
+#include "crm/vehicle/vehicle_info.h"
 
 namespace crm::reports {
 
 // What the store does not know: counters kept by the running pipeline.
 struct ReportContext {
   std::optional<std::uint64_t> rejected_samples;  // since the pipeline started
-  // Maintenance schedules (configuration); null: the built-in shipped table.
+  // Maintenance schedules (from the configuration); null: none known, and
+  // the service section says so.
   // Must outlive the call.
-  const config::MaintenanceTable* maintenance = nullptr;
+  const MaintenanceTable* maintenance = nullptr;
   // Made on the CRM's request (report-request), not at a period's end: stored
   // as such, so it does not move the periodic schedule (reportDue).
   bool on_request = false;
 };
 
-nlohmann::json buildHealthReport(store::Store& store, const config::VehicleConfig& vehicle,
+nlohmann::json buildHealthReport(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                                  analytics::Period period, const ReportContext& context);
 
 // The series behind the HTML charts for the same period (SOH history over
 // all the car's life, so the projection has its context).
-ChartData buildChartData(store::Store& store, const config::VehicleConfig& vehicle,
+ChartData buildChartData(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                          analytics::Period period);
 
-// Builds the report, stores it, and queues it to the outbox as
-// health-report (body = the report). Returns the report.
-Result<nlohmann::json, store::StoreError> generateReport(store::Store& store,
-                                                         const config::VehicleConfig& vehicle,
-                                                         analytics::Period period,
-                                                         const ReportContext& context);
+// Builds the report, stores it in the history, and queues it to the outbox
+// as health-report (body = the report). Returns the report. A failed read
+// makes no report (an error), never one with sections missing.
+Result<nlohmann::json, store::StoreError> generateReport(
+    const store::Reader& reader, store::History& history, store::Outbox& outbox,
+    const vehicle::VehicleInfo& vehicle, analytics::Period period, const ReportContext& context);
 
 // True when `period_days` have passed since the period of the last stored
 // periodic report ended (or since the first data, when there is no report yet).
-bool reportDue(store::Store& store, std::int64_t now_ms, int period_days);
+bool reportDue(const store::Reader& store, std::int64_t now_ms, int period_days);
 
 // The default period: `days` ending at `end_ms`.
 analytics::Period periodEnding(std::int64_t end_ms, int days);

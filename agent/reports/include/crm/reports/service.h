@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "crm/config/maintenance.h"
+#include "crm/reports/maintenance.h"
 #include "crm/store/records.h"
 
 namespace crm::reports {
@@ -34,7 +34,7 @@ struct ServiceStatus {
 // ignored, as a report describes its period. `delivered` may be empty or
 // malformed (then time-based items and "new" cannot be judged).
 // `odometer_km`: the car's odometer at `today`, if known.
-ServiceStatus serviceStatus(const std::vector<config::MaintenanceItem>& schedule,
+ServiceStatus serviceStatus(const std::vector<MaintenanceItem>& schedule,
                             const std::vector<store::ServiceRecord>& visits,
                             const std::string& delivered, std::optional<double> odometer_km,
                             const std::string& today);

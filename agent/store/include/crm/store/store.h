@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "crm/common/result.h"
+#include "crm/common/wire.h"
 #include "crm/store/records.h"
 #include "crm/vehicle/record.h"
 
@@ -30,6 +31,7 @@ namespace crm::store {
 enum class StoreError : std::uint8_t {
   kCannotOpen,  // the file or its folder cannot be opened or created
   kIo,          // a read or write failed (disk full, I/O error)
+  kCorrupt,     // a stored value is not what was written (e.g. a meta value not a number)
 };
 
 struct StoreOptions {
@@ -47,18 +49,24 @@ struct StoreOptions {
   int utc_offset_minutes = 0;
 };
 
-// Outbox priority, highest kept longest when the quota forces drops
-// (contracts.md §5.2). Stored as an integer: do not renumber.
-enum class Priority : std::uint8_t { kLow = 0, kMedium = 1, kHigh = 2 };
-Priority priorityFor(std::string_view kind);
+using wire::Priority;
 
+// A message waiting in the outbox: the body and what its envelope needs. The
+// envelope itself is the sync side's (sync::envelope), so the bytes on the
+// wire are decided in one place.
 struct OutboxMessage {
   std::int64_t seq = 0;
   std::string id;    // uuid v4, the CRM's de-duplication key
-  std::string kind;  // topic suffix under {prefix}/{vin}/, e.g. "telemetry/daily"
-  bool retain = false;
-  std::int64_t created_ms = 0;
-  std::string payload;  // the enveloped JSON, exactly as published
+  std::string kind;  // topic suffix under {prefix}/{vin}/ (wire::KindSpec::topic)
+  std::string vin;
+  std::int64_t created_ms = 0;  // the envelope's ts: when the content was produced
+  std::string body;             // JSON object
+};
+
+// A seq and id taken for a message published directly (status, last will).
+struct Reservation {
+  std::int64_t seq = 0;
+  std::string id;
 };
 
 struct Rollup {
@@ -95,13 +103,119 @@ struct StorageStats {
   std::int64_t next_seq = 0;
 };
 
-class Store {
+// --- The store's seams. A component is handed only the ones its job needs:
+// the analytics summaries, the reports and the technician's views read
+// through a const Reader; the publisher sees the Outbox; the command
+// processor the CommandLedger; the online analytics and the commands write
+// History. Store implements them all.
+
+// Reads. A read that fails (I/O error, corrupt page) returns what it could
+// and latches the failure: whoever turns reads into an output (a report, a
+// daily message) calls takeReadError() before publishing, so a read error is
+// never taken for "no data".
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  virtual std::vector<Rollup> dailyRollups(std::int64_t day_start_ms) const = 0;
+  // One signal's daily roll-ups with from_ms <= bucket < to_ms, oldest first,
+  // in one indexed read: long histories are read as a range, not day by day.
+  virtual std::vector<Rollup> dailyRollups(vehicle::SignalId signal, std::int64_t from_ms,
+                                           std::int64_t to_ms) const = 0;
+  // The first local day holding any daily roll-up: where the car's history
+  // begins (daily roll-ups are kept for life).
+  virtual std::optional<std::int64_t> firstDay() const = 0;
+  virtual std::vector<LastValue> lastValues() const = 0;
+  // Raw samples of one signal with from_ms <= ts < to_ms, oldest first,
+  // including the staged batch. Reduced samples are absent: the stored ones
+  // are the change points, so a step function through them is exact.
+  virtual std::vector<StoredSample> samples(vehicle::SignalId signal, std::int64_t from_ms,
+                                            std::int64_t to_ms) const = 0;
+  // The newest raw sample of a signal before ts_ms, if any.
+  virtual std::optional<StoredSample> sampleBefore(vehicle::SignalId signal,
+                                                   std::int64_t ts_ms) const = 0;
+  // The oldest raw sample of a signal with from_ms <= ts < to_ms, if any.
+  virtual std::optional<StoredSample> firstSample(vehicle::SignalId signal, std::int64_t from_ms,
+                                                  std::int64_t to_ms) const = 0;
+  virtual std::optional<std::int64_t> newestSampleMs() const = 0;
+  // Records starting in [from_ms, to_ms), oldest first.
+  virtual std::vector<ChargingSession> chargingSessions(std::int64_t from_ms,
+                                                        std::int64_t to_ms) const = 0;
+  virtual std::vector<Trip> trips(std::int64_t from_ms, std::int64_t to_ms) const = 0;
+  virtual std::vector<CapacityEstimate> capacityEstimates(std::int64_t from_ms,
+                                                          std::int64_t to_ms) const = 0;
+  virtual std::optional<StoredReport> latestReport() const = 0;
+  // The newest report made at the end of a report period (not on request).
+  virtual std::optional<StoredReport> latestPeriodicReport() const = 0;
+  // Workshop visits, oldest visit first (then in the order received).
+  virtual std::vector<ServiceRecord> serviceRecords() const = 0;
+  virtual std::optional<std::string> meta(std::string_view key) const = 0;
+  // A stored integer, checked: absent is nullopt; a value that is not an
+  // integer is an error naming the key (never an exception, never 0).
+  virtual Result<std::optional<std::int64_t>, StoreError> metaInt(std::string_view key) const = 0;
+  virtual StorageStats stats() const = 0;
+  // Local-day start for a timestamp, per the store's utc_offset_minutes.
+  virtual std::int64_t dayStart(std::int64_t ts_ms) const = 0;
+  virtual int utcOffsetMinutes() const = 0;
+  // The first read failure since the last call, if any; clears it.
+  virtual std::optional<std::string> takeReadError() const = 0;
+};
+
+// Derived records, staged in the current batch.
+class History {
+ public:
+  virtual ~History() = default;
+  virtual Status<StoreError> addChargingSession(const ChargingSession& session) = 0;
+  virtual Status<StoreError> addTrip(const Trip& trip) = 0;
+  virtual Status<StoreError> addCapacityEstimate(const CapacityEstimate& estimate) = 0;
+  virtual Result<std::int64_t, StoreError> addReport(const StoredReport& report) = 0;  // the id
+  virtual Status<StoreError> addServiceRecord(const ServiceRecord& record) = 0;
+  virtual Status<StoreError> setMeta(std::string_view key, std::string_view value) = 0;
+};
+
+// The persistent outbox (docs/contract.md §5.2).
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+  // Stages a message with a fresh uuid and the next seq. It becomes durable,
+  // and visible to pendingOutbox(), at the next commit().
+  virtual Result<OutboxMessage, StoreError> enqueue(wire::Kind kind, std::string_view vin,
+                                                    std::int64_t ts_ms,
+                                                    std::string_view body_json) = 0;
+  // Takes the next seq and a fresh id without queueing anything: for the
+  // retained status and the last will, which are published directly. The seq
+  // is durable (never reused) once commit() returns.
+  virtual Result<Reservation, StoreError> reserve() = 0;
+  // Committed messages with seq > after_seq, oldest first, at most `limit`.
+  virtual Result<std::vector<OutboxMessage>, StoreError> pendingOutbox(std::int64_t after_seq,
+                                                                       std::size_t limit) = 0;
+  // Stages removal of a message the broker has acknowledged.
+  virtual Status<StoreError> ackOutbox(std::int64_t seq) = 0;
+  // Makes what was staged durable (the whole batch: see Store::commit).
+  virtual Status<StoreError> commit() = 0;
+};
+
+// Commands: de-duplication by command id (docs/contract.md §5.3) and
+// all-or-nothing staging of one command's effect.
+class CommandLedger {
+ public:
+  virtual ~CommandLedger() = default;
+  virtual Result<bool, StoreError> commandSeen(std::string_view id) const = 0;
+  virtual Status<StoreError> markCommandSeen(std::string_view id, std::string_view command,
+                                             std::int64_t received_ms) = 0;
+  // Opens a savepoint inside the staged batch: what is staged until
+  // endUnit(false) is undone by it, the rest of the batch stays. Units do not
+  // nest. A seq taken inside an undone unit is skipped, never reused.
+  virtual Status<StoreError> beginUnit() = 0;
+  virtual Status<StoreError> endUnit(bool keep) = 0;
+};
+
+class Store final : public Reader, public History, public Outbox, public CommandLedger {
  public:
   // Opens or creates the database, migrating its schema. A corrupt file, or a
   // file that is not ours, is moved aside (renamed *.corrupt-<epoch>) and a
   // fresh database is started; recoveredFrom() then names the moved file.
   static Result<std::unique_ptr<Store>, StoreError> open(const StoreOptions& options);
-  ~Store();
+  ~Store() override;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -110,81 +224,62 @@ class Store {
   // roll-ups. Returns true when the raw sample is kept.
   Result<bool, StoreError> addSample(const vehicle::Sample& sample);
 
-  // --- Outbox.
-  // Stages a message: wraps `body_json` (a JSON object) in the envelope of
-  // contracts.md §5.2 with a fresh uuid and the next seq. The message becomes
-  // durable, and visible to pendingOutbox(), at the next commit().
-  Result<OutboxMessage, StoreError> enqueue(std::string_view kind, std::string_view vin,
-                                            std::int64_t ts_ms, std::string_view body_json);
-  // Wraps a body in the envelope and takes the next seq without queueing the
-  // message: for the retained status and the last will, which are published
-  // directly. The seq is durable (never reused) once commit() returns.
-  Result<OutboxMessage, StoreError> envelope(std::string_view kind, std::string_view vin,
-                                             std::int64_t ts_ms, std::string_view body_json);
-  // Committed messages with seq > after_seq, oldest first, at most `limit`.
-  std::vector<OutboxMessage> pendingOutbox(std::int64_t after_seq, std::size_t limit);
-  // Stages removal of a message the broker has acknowledged.
-  void ackOutbox(std::int64_t seq);
-
   // Commits everything staged, in one transaction; then enforces retention
   // and the quota when due. On error nothing staged is committed.
-  Status<StoreError> commit();
+  Status<StoreError> commit() override;
   bool hasStaged() const { return in_txn_; }
 
-  // --- Derived records (records.cpp). Staged like everything else.
-  Status<StoreError> addChargingSession(const ChargingSession& session);
-  Status<StoreError> addTrip(const Trip& trip);
-  Status<StoreError> addCapacityEstimate(const CapacityEstimate& estimate);
-  Result<std::int64_t, StoreError> addReport(const StoredReport& report);  // returns the id
-  // Records starting in [from_ms, to_ms), oldest first.
-  std::vector<ChargingSession> chargingSessions(std::int64_t from_ms, std::int64_t to_ms);
-  std::vector<Trip> trips(std::int64_t from_ms, std::int64_t to_ms);
-  std::vector<CapacityEstimate> capacityEstimates(std::int64_t from_ms, std::int64_t to_ms);
-  std::optional<StoredReport> latestReport();
-  // The newest report made at the end of a report period (not on request).
-  std::optional<StoredReport> latestPeriodicReport();
-  // Workshop visits, oldest visit first (then in the order received).
-  Status<StoreError> addServiceRecord(const ServiceRecord& record);
-  std::vector<ServiceRecord> serviceRecords();
+  // --- Outbox.
+  Result<OutboxMessage, StoreError> enqueue(wire::Kind kind, std::string_view vin,
+                                            std::int64_t ts_ms,
+                                            std::string_view body_json) override;
+  Result<Reservation, StoreError> reserve() override;
+  Result<std::vector<OutboxMessage>, StoreError> pendingOutbox(std::int64_t after_seq,
+                                                               std::size_t limit) override;
+  Status<StoreError> ackOutbox(std::int64_t seq) override;
 
-  // --- Commands (records.cpp): de-duplication by command id (contracts.md
-  // §5.3) and all-or-nothing staging of one command's effect.
-  bool commandSeen(std::string_view id);
+  // --- History (records.cpp).
+  Status<StoreError> addChargingSession(const ChargingSession& session) override;
+  Status<StoreError> addTrip(const Trip& trip) override;
+  Status<StoreError> addCapacityEstimate(const CapacityEstimate& estimate) override;
+  Result<std::int64_t, StoreError> addReport(const StoredReport& report) override;
+  Status<StoreError> addServiceRecord(const ServiceRecord& record) override;
+  Status<StoreError> setMeta(std::string_view key, std::string_view value) override;
+
+  // --- CommandLedger (records.cpp).
+  Result<bool, StoreError> commandSeen(std::string_view id) const override;
   Status<StoreError> markCommandSeen(std::string_view id, std::string_view command,
-                                     std::int64_t received_ms);
-  // Opens a savepoint inside the staged batch: what is staged until
-  // endUnit(false) is undone by it, the rest of the batch stays. Units do not
-  // nest. A seq taken inside an undone unit is skipped, never reused.
-  Status<StoreError> beginUnit();
-  Status<StoreError> endUnit(bool keep);
+                                     std::int64_t received_ms) override;
+  Status<StoreError> beginUnit() override;
+  Status<StoreError> endUnit(bool keep) override;
 
-  // --- Reads.
-  std::vector<Rollup> dailyRollups(std::int64_t day_start_ms);
-  // One signal's daily roll-ups with from_ms <= bucket < to_ms, oldest first,
-  // in one indexed read: long histories are read as a range, not day by day.
+  // --- Reader.
+  std::vector<Rollup> dailyRollups(std::int64_t day_start_ms) const override;
   std::vector<Rollup> dailyRollups(vehicle::SignalId signal, std::int64_t from_ms,
-                                   std::int64_t to_ms);
-  // The first local day holding any daily roll-up: where the car's history
-  // begins (daily roll-ups are kept for life).
-  std::optional<std::int64_t> firstDay();
-  std::vector<LastValue> lastValues();
-  // Raw samples of one signal with from_ms <= ts < to_ms, oldest first,
-  // including the staged batch. Reduced samples are absent: the stored ones
-  // are the change points, so a step function through them is exact.
+                                   std::int64_t to_ms) const override;
+  std::optional<std::int64_t> firstDay() const override;
+  std::vector<LastValue> lastValues() const override;
   std::vector<StoredSample> samples(vehicle::SignalId signal, std::int64_t from_ms,
-                                    std::int64_t to_ms);
-  // The newest raw sample of a signal before ts_ms, if any.
-  std::optional<StoredSample> sampleBefore(vehicle::SignalId signal, std::int64_t ts_ms);
-  // The oldest raw sample of a signal with from_ms <= ts < to_ms, if any.
+                                    std::int64_t to_ms) const override;
+  std::optional<StoredSample> sampleBefore(vehicle::SignalId signal,
+                                           std::int64_t ts_ms) const override;
   std::optional<StoredSample> firstSample(vehicle::SignalId signal, std::int64_t from_ms,
-                                          std::int64_t to_ms);
-  std::optional<std::int64_t> newestSampleMs();
-  std::optional<std::string> meta(std::string_view key);
-  void setMeta(std::string_view key, std::string_view value);  // staged
-  StorageStats stats();
-
-  // Local-day start for a timestamp, per options().utc_offset_minutes.
-  std::int64_t dayStart(std::int64_t ts_ms) const;
+                                          std::int64_t to_ms) const override;
+  std::optional<std::int64_t> newestSampleMs() const override;
+  std::vector<ChargingSession> chargingSessions(std::int64_t from_ms,
+                                                std::int64_t to_ms) const override;
+  std::vector<Trip> trips(std::int64_t from_ms, std::int64_t to_ms) const override;
+  std::vector<CapacityEstimate> capacityEstimates(std::int64_t from_ms,
+                                                  std::int64_t to_ms) const override;
+  std::optional<StoredReport> latestReport() const override;
+  std::optional<StoredReport> latestPeriodicReport() const override;
+  std::vector<ServiceRecord> serviceRecords() const override;
+  std::optional<std::string> meta(std::string_view key) const override;
+  Result<std::optional<std::int64_t>, StoreError> metaInt(std::string_view key) const override;
+  StorageStats stats() const override;
+  std::int64_t dayStart(std::int64_t ts_ms) const override;
+  int utcOffsetMinutes() const override { return options_.utc_offset_minutes; }
+  std::optional<std::string> takeReadError() const override;
 
   const std::string& recoveredFrom() const { return recovered_from_; }
   const StoreOptions& options() const { return options_; }

@@ -27,8 +27,9 @@
 #include <memory>
 #include <string>
 
-#include "crm/config/config.h"
+#include "crm/os/clock.h"
 #include "crm/store/store.h"
+#include "crm/sync/options.h"
 
 namespace crm::sync {
 
@@ -43,9 +44,10 @@ struct PublisherStats {
 
 class Publisher {
  public:
-  // `io` and `store` must outlive the Publisher.
-  Publisher(boost::asio::io_context& io, store::Store& store, config::MqttConfig config,
-            std::string vin);
+  // `io`, `store` and `clock` must outlive the Publisher. The clock stamps
+  // status messages.
+  Publisher(boost::asio::io_context& io, store::Outbox& store, const os::Clock& clock,
+            MqttOptions config, std::string vin);
   ~Publisher();
   Publisher(const Publisher&) = delete;
   Publisher& operator=(const Publisher&) = delete;
@@ -60,8 +62,9 @@ class Publisher {
   void start();
   // Tells the publisher that new messages were committed to the outbox.
   void kick();
-  // Publishes "offline" (retained), waits for it up to `timeout`, disconnects,
-  // then calls `done` on the loop. Safe when never connected.
+  // Publishes "offline" (retained), waits for it up to `timeout` without
+  // blocking the loop, disconnects, then calls `done` on the loop. Safe when
+  // never connected. Destroying a Publisher never blocks either.
   void stop(std::chrono::milliseconds timeout, std::function<void()> done);
 
   PublisherStats stats() const;

@@ -4,17 +4,20 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "crm/store/store.h"
 
 namespace crm::telemetry {
 
-// Returns the JSON body for the local day starting at day_start_ms, or an
-// empty string when the store holds no samples for that day.
+// Returns the JSON body for the local day starting at day_start_ms; nullopt
+// when the store holds no samples for that day; an error when a read failed
+// (a day that cannot be read is not a day without data).
 // Keys (stable, schema crm.v1.telemetry.daily): date, distance_km,
 // charged_kwh, consumed_kwh, soc_min, soc_max, charging_hours, soh_bms_percent,
 // lv_battery_min_v, ambient_min_c, ambient_max_c, samples. Missing data: null.
-std::string dailyBody(store::Store& store, std::int64_t day_start_ms);
+Result<std::optional<std::string>, store::StoreError> dailyBody(const store::Reader& store,
+                                                                std::int64_t day_start_ms);
 
 }  // namespace crm::telemetry

@@ -10,10 +10,10 @@
 #include <functional>
 #include <string>
 
-#include "crm/config/config.h"
 #include "crm/store/store.h"
 #include "crm/vehicle/record.h"
 #include "crm/vehicle/sample_validator.h"
+#include "crm/vehicle/vehicle_info.h"
 
 namespace crm::telemetry {
 
@@ -34,19 +34,24 @@ class Ingest {
 
   // `store` must outlive the Ingest. Primes validation from the store so that
   // counters cannot go backwards across restarts.
-  Ingest(store::Store& store, const config::Config& config, VinFrom vin_from);
+  Ingest(store::Store& store, vehicle::VehicleInfo vehicle, VinFrom vin_from);
 
   // Feeds one record. Rejected records (from the source or the validator)
   // are counted and passed to `on_reject` (for --strict and for logs).
   // Returns false on a store error (nothing of this record is kept).
   bool feed(const vehicle::Record& record);
 
+  // Time reached now_ms without a sample (a live car that went quiet over
+  // midnight): closes the current local day if now_ms is in a later one, as
+  // a sample of that later day would. Returns false on a store error.
+  bool advanceTo(std::int64_t now_ms);
+
   // Ends the stream: emits telemetry/daily for the last day, as replay does
   // at the end of a recording. The daemon does not call it: its day is not over.
   bool finish();
 
   // Vehicle facts in force (configuration, overridden by a recording).
-  const config::VehicleConfig& vehicle() const { return vehicle_; }
+  const vehicle::VehicleInfo& vehicle() const { return vehicle_; }
   const IngestCounters& counters() const { return counters_; }
   void onReject(std::function<void(const vehicle::Rejected&)> fn) { on_reject_ = std::move(fn); }
   // Every accepted sample, after the store has it (analytics hang here).
@@ -61,7 +66,7 @@ class Ingest {
   bool closeDay(std::int64_t day_start_ms);
 
   store::Store& store_;
-  config::VehicleConfig vehicle_;
+  vehicle::VehicleInfo vehicle_;
   VinFrom vin_from_;
   vehicle::SampleValidator validator_;
   IngestCounters counters_;

@@ -33,8 +33,11 @@ class RecordingReader final : public VehicleSource {
 
   std::optional<Record> next() override;
   // Why reading stopped early (a damaged or truncated compressed file),
-  // naming the path and line; empty after a clean end of file.
-  const std::string& error() const { return error_; }
+  // naming the path and line; nullopt after a clean end of file.
+  std::optional<std::string> endError() const override {
+    if (error_.empty()) return std::nullopt;
+    return error_;
+  }
 
  private:
   RecordingReader(void* file, std::string path) : file_(file), path_(std::move(path)) {}

@@ -7,6 +7,10 @@
 //
 // Same seed and config => the same records, bit for bit, on every machine.
 //
+// Its own target (crm_simulator): a head-unit build leaves it out
+// (CRM_WITH_SIMULATOR=OFF). Its settings are in simulator_config.h, which the
+// configuration reads in every build.
+//
 // Threading: one thread.
 #pragma once
 
@@ -17,63 +21,10 @@
 #include <vector>
 
 #include "crm/common/result.h"
+#include "crm/vehicle/simulator_config.h"
 #include "crm/vehicle/vehicle_source.h"
 
 namespace crm::vehicle {
-
-enum class UsageProfile : std::uint8_t { kPrivate, kRideHailing, kLogistics };
-// Stable names: "private", "ride_hailing", "logistics".
-const char* usageProfileName(UsageProfile profile);
-std::optional<UsageProfile> parseUsageProfile(std::string_view name);
-
-struct SlowLeak {
-  int position = 0;        // 0 front-left, 1 front-right, 2 rear-left, 3 rear-right
-  double start_day = 10;   // days after start
-  double kpa_per_day = 3;  // steady loss
-};
-
-struct InjectedDtc {
-  std::string code;     // SAE J2012, e.g. "P0A7F"
-  double on_day = 0;    // days after start
-  double off_day = -1;  // cleared at; negative = never
-};
-
-struct SimulatorConfig {
-  std::uint64_t seed = 1;
-  UsageProfile profile = UsageProfile::kPrivate;
-  std::int64_t start_ms = 1767225600000;  // 2026-01-01T00:00:00Z
-  double days = 30;                       // length of the simulation; 0 = endless
-  int utc_offset_minutes = 0;             // local time drives daily routines
-
-  // The car.
-  double nominal_capacity_kwh = 75.0;
-  std::string chemistry = "NMC";  // NMC, NCA or LFP
-  double tyre_placard_kpa = 290;
-  double initial_soh_percent = 100;  // a used car starts lower
-  double initial_odometer_km = 0;
-  bool bms_reports_soh = true;  // some cars do not publish SOH
-
-  // Habits. Negative means "what the profile usually does".
-  double dc_share = -1;              // probability that a charge is DC
-  double charge_limit_percent = -1;  // AC target SOC
-  double home_charger_kw = 7.4;
-  double dc_charger_kw = 150;
-
-  // Climate: daily mean ambient follows a sine over the year.
-  double ambient_mean_c = 15;
-  double ambient_amplitude_c = 10;
-
-  // Faults and wear.
-  std::optional<SlowLeak> slow_leak;
-  double lv_battery_decline_v_per_year = 0.15;  // resting-voltage loss
-  std::vector<InjectedDtc> dtcs;
-
-  // Realism switches used by accuracy tests: sensor noise, and gaps when the
-  // agent is off (the car may charge meanwhile: SOC jumps across the gap).
-  bool noise = false;
-  bool gaps = false;
-  bool location = false;  // emit GPS (personal data)
-};
 
 // What really happened, for scoring analytics.
 struct GroundTruth {

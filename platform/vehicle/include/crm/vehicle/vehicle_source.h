@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "crm/vehicle/record.h"
 
@@ -20,6 +21,10 @@ class VehicleSource {
   // Returns nullopt at the end of the data. Bad input is yielded as a
   // Rejected record, never thrown.
   virtual std::optional<Record> next() = 0;
+
+  // After next() returned nullopt: why the data ended before its end (a
+  // damaged or truncated file), naming where; nullopt when it simply ended.
+  virtual std::optional<std::string> endError() const { return std::nullopt; }
 };
 
 }  // namespace crm::vehicle
