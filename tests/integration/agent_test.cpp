@@ -2,6 +2,7 @@
 // publishing to a real mosquitto, clean stops.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -203,6 +204,39 @@ TEST(Agent, CorruptCacheIsMovedAsideAndTheAgentRuns) {
     aside |= f.path().filename().string().rfind("cache.db.corrupt-", 0) == 0;
   }
   EXPECT_TRUE(aside);
+}
+
+TEST(Agent, ACorruptValueInTheCachesMetadataIsReportedAndTheAgentRuns) {
+  TempDir dir;
+  json c = {{"source", {{"acceleration", 86400.0 * 10}, {"simulator", {{"days", 3}}}}},
+            {"storage", {{"path", dir.file("cache.db")}}},
+            {"mqtt", {{"enabled", false}}}};
+  writeFile(dir.file("agent.json"), c.dump());
+  auto first =
+      run(agentCommand({"--config", dir.file("agent.json"), "--until-source-ends"}), dir.path());
+  ASSERT_EQ(first.code, 0) << first.err;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("cache.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "INSERT OR REPLACE INTO meta VALUES('telemetry.daily.closed_through', "
+                           "'yesterday');"
+                           "INSERT OR REPLACE INTO meta VALUES('outbox_dropped', '1e99x');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  // A longer car: the restart resumes it past what the cache holds.
+  c["source"]["simulator"]["days"] = 5;
+  writeFile(dir.file("agent.json"), c.dump());
+  auto again =
+      run(agentCommand({"--config", dir.file("agent.json"), "--until-source-ends"}), dir.path());
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(again.signal, 0);
+  EXPECT_NE(again.err.find("telemetry.daily.closed_through: \"yesterday\" is not an integer"),
+            std::string::npos)
+      << again.err;
+  EXPECT_NE(again.err.find("source finished"), std::string::npos) << again.err;
 }
 
 }  // namespace

@@ -1,0 +1,130 @@
+// The pipeline on a manual clock: the report schedule, the day's end and a
+// command's expiry are driven by moving time by hand, never by sleeping.
+#include "crm/pipeline/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "crm/common/civil_time.h"
+#include "crm/testing/temp_dir.h"
+#include "crm/vehicle/signals.h"
+
+namespace crm::pipeline {
+namespace {
+
+using nlohmann::json;
+namespace sig = vehicle::sig;
+constexpr std::int64_t kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
+constexpr std::int64_t kHour = 3'600'000;
+constexpr std::int64_t kDay = civil::kMsPerDay;
+constexpr char kVin[] = "LRW3E7EK5NC000001";
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::StoreOptions o;
+    o.path = dir_.file("c.db");
+    o.full_sync = false;
+    store_ = std::move(store::Store::open(o)).value();
+    PipelineOptions p;
+    p.vehicle.vin = kVin;
+    p.report_period_days = 2;
+    pipeline_ = std::make_unique<Pipeline>(*store_, clock_, p);
+  }
+
+  // An hour of a parked car at the clock's time: odometer and SOC.
+  void sampleNow(double km) {
+    const std::int64_t t = clock_.nowMs();
+    ASSERT_TRUE(pipeline_->feed(vehicle::Sample{t, sig::kTraveledDistance, km * 1000, 0}));
+    ASSERT_TRUE(pipeline_->feed(vehicle::Sample{t, sig::kSocCurrent, 70.0, 0}));
+  }
+
+  std::vector<std::string> committedKinds() {
+    EXPECT_TRUE(store_->commit().ok());
+    std::vector<std::string> kinds;
+    for (const auto& m : store_->pendingOutbox(0, 1000).value()) kinds.push_back(m.kind);
+    return kinds;
+  }
+
+  static std::string command(const std::string& id, std::int64_t issued, std::int64_t expires) {
+    return json{{"id", id},
+                {"issued_at", issued},
+                {"expires_at", expires},
+                {"vin", kVin},
+                {"body", {{"period_days", 1}}}}
+        .dump();
+  }
+
+  crm::testing::TempDir dir_;
+  os::ManualClock clock_{kT0 + kHour};
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Pipeline> pipeline_;
+};
+
+TEST_F(PipelineTest, TheClockClosesALiveCarsDayAndTheReportFollowsOnSchedule) {
+  // Day 1 and day 2, a sample every few hours as the clock moves.
+  for (int h = 1; h < 48; h += 4) {
+    clock_.set(kT0 + h * kHour);
+    sampleNow(1000 + h);
+  }
+  // Day 1 closed when day 2's first sample came; no report yet (the first
+  // needs a whole period, two days, of data).
+  EXPECT_EQ(committedKinds(), (std::vector<std::string>{"telemetry/daily"}));
+  ASSERT_TRUE(pipeline_->tick());
+  EXPECT_EQ(committedKinds().size(), 1U);  // day 2 is not over by the clock yet
+
+  // Midnight passes with no sample: still within the grace for late samples.
+  clock_.set(kT0 + 2 * kDay + 60'000);
+  ASSERT_TRUE(pipeline_->tick());
+  EXPECT_EQ(committedKinds().size(), 1U);
+  // Past the grace: day 2 is closed by the clock, and the two-day report is due.
+  clock_.set(kT0 + 2 * kDay + kHour);
+  ASSERT_TRUE(pipeline_->tick());
+  EXPECT_EQ(committedKinds(),
+            (std::vector<std::string>{"telemetry/daily", "telemetry/daily", "health-report"}));
+  // Once only: ticking again, or the next day's first sample, sends nothing new.
+  ASSERT_TRUE(pipeline_->tick());
+  sampleNow(1100);
+  EXPECT_EQ(committedKinds().size(), 3U);
+}
+
+TEST_F(PipelineTest, DataThatIsNotLiveIsNeverClosedByTheClock) {
+  sampleNow(1000);
+  // The clock is a month ahead of the data (a recording, a simulated car).
+  clock_.set(kT0 + 30 * kDay);
+  ASSERT_TRUE(pipeline_->tick());
+  EXPECT_TRUE(committedKinds().empty());
+}
+
+TEST_F(PipelineTest, ACommandIsJudgedAtTheClocksNow) {
+  sampleNow(1000);
+  const std::int64_t now = clock_.nowMs();
+  auto ok = pipeline_->command(
+      "report-request", command("7f0c3e1a-0000-4000-8000-000000000001", now - 1000, now + 60'000));
+  EXPECT_EQ(ok.status, commands::CommandStatus::kOk) << ok.reason;
+
+  // Two minutes later the same kind of command with the same expiry is late.
+  clock_.advance(2 * 60'000);
+  auto late = pipeline_->command(
+      "report-request", command("7f0c3e1a-0000-4000-8000-000000000002", now - 1000, now + 60'000));
+  EXPECT_EQ(late.status, commands::CommandStatus::kRejected);
+  EXPECT_NE(late.reason.find("expired"), std::string::npos) << late.reason;
+  EXPECT_NE(late.reason.find(std::to_string(clock_.nowMs())), std::string::npos) << late.reason;
+  EXPECT_EQ(pipeline_->commandCounts().ok, 1U);
+  EXPECT_EQ(pipeline_->commandCounts().rejected, 1U);
+}
+
+TEST_F(PipelineTest, FinishClosesTheLastDayAndReportsThePeriodEndingAtTheLastSample) {
+  sampleNow(1000);
+  clock_.advance(3 * kHour);
+  sampleNow(1010);
+  auto last = pipeline_->finish();
+  ASSERT_TRUE(last.ok()) << last.error().message;
+  ASSERT_TRUE(last->has_value());
+  EXPECT_EQ((*last)->period.to_ms, clock_.nowMs() + 1);
+  EXPECT_EQ(committedKinds(), (std::vector<std::string>{"telemetry/daily", "health-report"}));
+}
+
+}  // namespace
+}  // namespace crm::pipeline
