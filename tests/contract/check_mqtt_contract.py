@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Holds crm-agent to its MQTT contract: every JSON Schema in docs/mqtt/schemas.
 
+Reads the message kinds from the agent's own table (`crm-agent contract`):
+every kind this version sends must have a schema whose name is the table's.
 Replays the given recordings and one written here (with commands, good and
 bad) through `crm-agent replay`, then validates every line of outbox.jsonl:
-the payload against envelope.json and against the schema named for its
-topic's kind (a kind without a schema fails), and report.json against the
-health report's body. The command bodies written here are checked against the
+its topic is a kind of the table, its retain flag the table's, its payload
+valid against envelope.json and against that kind's schema, and report.json
+against the health report's body. The command bodies written here are checked against the
 command schemas too, so that those and the agent's validation agree.
 
 Usage: check_mqtt_contract.py AGENT SCHEMA_DIR WORK_DIR RECORDING...
@@ -89,6 +91,16 @@ def main(agent, schema_dir, work_dir, recordings):
     report_body = validator({"$ref": "health-report.json#/$defs/body"})
     failures, seen, results = [], set(), []
 
+    table = json.loads(subprocess.run([agent, "contract"], capture_output=True, text=True,
+                                      check=True).stdout)["kinds"]
+    kinds = {k["topic"]: k for k in table}
+    for k in table:
+        if k["sent"] and k["schema"] not in by_kind:
+            failures.append(f"kind {k['topic']}: no schema {k['schema']} in {schema_dir}")
+    for name in by_kind:
+        if name not in {k["schema"] for k in table}:
+            failures.append(f"{schema_dir}: schema {name} is not a kind of the agent's table")
+
     work = pathlib.Path(work_dir)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -115,12 +127,17 @@ def main(agent, schema_dir, work_dir, recordings):
             root = f"crm/v1/vehicles/{payload.get('vin')}/"
             kind = topic[len(root):] if topic.startswith(root) else topic
             seen.add(kind)
-            name = "crm.v1." + kind.replace("/", ".")
             errors = errors_of(envelope, payload)
-            if name not in by_kind:
-                errors.append(f"no schema in {schema_dir} for kind '{kind}' ({name})")
+            spec = kinds.get(kind)
+            if spec is None:
+                errors.append(f"'{kind}' is not a kind of the agent's table")
             else:
-                errors += errors_of(by_kind[name], payload)
+                if line["retain"] != spec["retained"]:
+                    errors.append(f"retain {line['retain']}, the table says {spec['retained']}")
+                if not spec["sent"]:
+                    errors.append(f"kind '{kind}' is marked as not sent by this version")
+                if spec["schema"] in by_kind:
+                    errors += errors_of(by_kind[spec["schema"]], payload)
             failures += [f"{where}: {topic}: {e}" for e in errors]
             if kind == "health-report":
                 last_report = payload["body"]

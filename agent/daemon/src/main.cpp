@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   rp->add_option("--state-dir", replay.state_dir, "keep the SQLite cache here between runs");
   rp->add_flag("--strict", replay.strict, "stop at the first bad line (exit code 2)");
 
+#ifdef CRM_WITH_SIMULATOR
   crm::daemon::SimulateOptions sim;
   auto* sp = app.add_subcommand("simulate", "write a simulated car's data as a recording");
   sp->add_option("--out", sim.out, "recording to write (JSON Lines)");
@@ -31,6 +32,10 @@ int main(int argc, char** argv) {
   sp->add_option("--profile", sim.profile, "private, ride_hailing or logistics");
   sp->add_option("--days", sim.days, "simulated days");
   sp->add_option("--seed", sim.seed, "random seed");
+#endif
+
+  auto* cp =
+      app.add_subcommand("contract", "print the MQTT message kinds this version sends (JSON)");
 
   try {
     app.parse(argc, argv);
@@ -43,10 +48,13 @@ int main(int argc, char** argv) {
     crm::log::init("warn");
     return crm::daemon::runReplay(replay);
   }
+#ifdef CRM_WITH_SIMULATOR
   if (sp->parsed()) {
     crm::log::init("warn");
     return crm::daemon::runSimulate(sim);
   }
+#endif
+  if (cp->parsed()) return crm::daemon::runContract();
   if (daemon.config_path.empty()) {
     std::cerr << "crm-agent: --config FILE is required (see --help)\n";
     return 2;

@@ -37,4 +37,8 @@ struct SimulateOptions {
 };
 int runSimulate(const SimulateOptions& options);
 
+// Prints the message kinds of this agent version (topic, schema, priority,
+// retain, time-to-live) as JSON.
+int runContract();
+
 }  // namespace crm::daemon

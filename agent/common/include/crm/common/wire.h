@@ -1,6 +1,7 @@
 // The kinds of message the car sends (docs/contract.md §5.1, §5.2): the one
 // table the store (priority), the publisher and the replay (topic, schema,
-// retain) and the contract test (`crm-agent contract`) read. A new kind is a
+// retain) read, and `crm-agent contract` prints for the contract test and
+// for the backend's engineers. A new kind is a
 // new row here and a schema in docs/mqtt/schemas.
 //
 // Threading: constant data.
@@ -35,6 +36,7 @@ struct KindSpec {
   Priority priority;
   bool retained;  // the broker keeps the last one for new subscribers
   bool queued;    // through the persistent outbox (status is published directly)
+  bool sent;      // this agent version sends it (the others are reserved by the contract)
   // How long a queued message stays worth sending, in hours (0: no limit).
   // The outbox's time-to-live policy (the sync work of the open issues)
   // applies it; today it is documentation in the one place it will be read.
@@ -42,18 +44,20 @@ struct KindSpec {
 };
 
 inline constexpr std::array<KindSpec, 8> kKinds{{
-    {Kind::kStatus, "status", "crm.v1.status", Priority::kHigh, true, false, 0},
+    // kind, topic, schema, priority, retained, queued, sent, ttl_hours
+    {Kind::kStatus, "status", "crm.v1.status", Priority::kHigh, true, false, true, 0},
     {Kind::kTelemetryDaily, "telemetry/daily", "crm.v1.telemetry.daily", Priority::kLow, false,
-     true, 90 * 24},
+     true, true, 90 * 24},
     {Kind::kChargeSession, "telemetry/charge-session", "crm.v1.telemetry.charge-session",
-     Priority::kMedium, false, true, 90 * 24},
+     Priority::kMedium, false, true, true, 90 * 24},
     {Kind::kHealthReport, "health-report", "crm.v1.health-report", Priority::kMedium, false, true,
-     90 * 24},
-    {Kind::kPrompts, "prompts", "crm.v1.prompts", Priority::kHigh, false, true, 30 * 24},
+     true, 90 * 24},
+    {Kind::kPrompts, "prompts", "crm.v1.prompts", Priority::kHigh, false, true, false, 30 * 24},
     {Kind::kServiceRequest, "service-request", "crm.v1.service-request", Priority::kHigh, false,
-     true, 14 * 24},
-    {Kind::kFaults, "faults", "crm.v1.faults", Priority::kHigh, false, true, 30 * 24},
-    {Kind::kCmdResult, "cmd-result", "crm.v1.cmd-result", Priority::kHigh, false, true, 7 * 24},
+     true, false, 14 * 24},
+    {Kind::kFaults, "faults", "crm.v1.faults", Priority::kHigh, false, true, false, 30 * 24},
+    {Kind::kCmdResult, "cmd-result", "crm.v1.cmd-result", Priority::kHigh, false, true, true,
+     7 * 24},
 }};
 
 constexpr const KindSpec& spec(Kind kind) {
