@@ -1,5 +1,5 @@
 // Commands end to end: over MQTT to the running agent, and from a
-// recording through crm-agent replay (contracts.md §5.3, docs/commands.md).
+// recording through crm-agent replay (docs/contract.md §5.3, docs/commands.md).
 #include <gtest/gtest.h>
 #include <signal.h>
 

@@ -133,7 +133,7 @@ TEST(Replay, SimulatedWeekGivesOneDailyMessagePerDayInSeqOrder) {
       EXPECT_GT(outbox[i]["payload"]["seq"], outbox[i - 1]["payload"]["seq"]);
     }
   }
-  // The report has every key of contracts.md §4.
+  // The report has every key of docs/contract.md §4.
   auto report = json::parse(readFile(dir.file("out/report.json")));
   for (const char* path : {"/period/from",
                            "/period/to",

@@ -17,7 +17,7 @@ using detail::kMsPerHour;
 constexpr double kEfficiencyMinKm = 0.5;
 // An ambient band is reported once it has this much driving behind it.
 constexpr double kBandMinKm = 5.0;
-// Night: 22:00 to 05:00 local (contracts.md §4 usage).
+// Night: 22:00 to 05:00 local (docs/analytics.md §6).
 constexpr double kNightFrom = 22.0, kNightTo = 5.0;
 // Usage needs two weeks of data to say anything.
 constexpr double kUsageMinDays = 14;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "crm/common/civil_time.h"
 #include "crm/store/store.h"
 
 namespace crm::analytics::detail {
@@ -43,7 +44,7 @@ std::optional<double> odometerDistanceKm(const store::Reader& store, std::int64_
 struct Span {
   std::int64_t first_ms = 0, last_ms = 0;
   int days_with_data = 0;
-  double days() const { return static_cast<double>(last_ms - first_ms) / 86'400'000.0; }
+  double days() const { return static_cast<double>(last_ms - first_ms) / civil::kMsPerDay; }
 };
 std::optional<Span> dataSpan(const store::Reader& store, std::int64_t from_ms, std::int64_t to_ms);
 

@@ -8,12 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "crm/common/civil_time.h"
+
 namespace crm::analytics::detail {
 
 inline constexpr std::int64_t kMsPerMinute = 60'000;
 inline constexpr std::int64_t kMsPerHour = 3'600'000;
-inline constexpr std::int64_t kMsPerDay = 86'400'000;
-inline constexpr double kMsPerYear = 365.2425 * 86'400'000.0;
+using civil::kMsPerDay;
+inline constexpr double kMsPerYear = 365.2425 * kMsPerDay;
 
 // REQUIRES: !v.empty(). Takes a copy: callers keep their order.
 double median(std::vector<double> v);

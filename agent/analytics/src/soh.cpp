@@ -35,7 +35,7 @@ constexpr std::int64_t kFallbackWindowMs = 365 * kMsPerDay;
 constexpr double kMinCoverage = 0.6;
 // The BMS's SOH never reads above this.
 constexpr double kBmsCap = 99.95;
-// A degradation rate needs this much history (contracts.md §4).
+// A degradation rate needs this much history (docs/contract.md §4).
 constexpr double kMinRateDays = 90;
 // Bins of the rate's series: weekly for about three years, wider beyond.
 constexpr double kMaxRateBins = 160;

@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 2> kSupported{"service-record", "report-request"};
-// Named in contracts.md §5.3, handled by later agent versions.
+// Named in docs/contract.md §5.3, handled by later agent versions.
 constexpr std::array<std::string_view, 5> kNotSupported{"campaign", "appointment",
                                                         "customer-profile", "config", "erase"};
 

@@ -52,7 +52,9 @@ void Store::enforceRetention() {
       deleteSamplesBefore(db, im.newest_sample_ms - window);
     }
     while (usedBytes(db) > options_.quota_bytes &&
-           db.exec("DELETE FROM rollup_hourly WHERE bucket < (SELECT min(bucket) + 30 * 86400000 "
+           db.exec("DELETE FROM rollup_hourly WHERE bucket < (SELECT min(bucket) + " +
+                   std::to_string(30 * kDay) +
+                   " "
                    "FROM rollup_hourly) AND bucket < " +
                    std::to_string(today - 7 * kDay)) == SQLITE_OK &&
            sqlite3_changes(db.handle()) > 0) {

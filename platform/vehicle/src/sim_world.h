@@ -9,12 +9,13 @@
 #include <cstdint>
 #include <optional>
 
+#include "crm/common/civil_time.h"
 #include "crm/vehicle/simulator.h"
 #include "sim_random.h"
 
 namespace crm::vehicle::sim {
 
-inline constexpr std::int64_t kMsPerDay = 86'400'000;
+using civil::kMsPerDay;
 inline constexpr std::int64_t kMsPerHour = 3'600'000;
 
 // Ambient air temperature: a yearly sine (coldest about 15 January), a daily

@@ -1,4 +1,4 @@
-// Commands from the dealer's CRM (contracts.md §5.3; rules in
+// Commands from the dealer's CRM (docs/contract.md §5.3; rules in
 // docs/commands.md). Each command arrives either over MQTT
 // ({root}/cmd/<name>, the payload is the whole envelope) or from a recording
 // line (only the body; the envelope is derived, see handleRecorded).
@@ -34,7 +34,7 @@ struct Envelope;  // a parsed command (validate.h)
 enum class CommandStatus : std::uint8_t { kOk, kRejected, kError };
 const char* statusName(CommandStatus status);
 
-// The largest command payload accepted (contracts.md §5.3).
+// The largest command payload accepted (docs/contract.md §5.3).
 inline constexpr std::size_t kMaxPayloadBytes = std::size_t{64} * 1024;
 // Command names (the topic's last level) longer than this are refused
 // without being echoed in full.

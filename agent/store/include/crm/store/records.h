@@ -51,7 +51,7 @@ struct ServiceRecord {
   std::string command_id;  // the command that reported it
   std::string visit_date;  // YYYY-MM-DD, the dealer's local date
   double odometer_km = 0;
-  std::vector<std::string> items;  // maintenance items done (contracts.md §7 names)
+  std::vector<std::string> items;  // maintenance items done (docs/contract.md §7 names)
   std::string dealer_id;
   std::int64_t received_ms = 0;
 };

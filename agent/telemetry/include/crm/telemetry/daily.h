@@ -1,4 +1,4 @@
-// The telemetry/daily message body (contracts.md §5.1): one per local day
+// The telemetry/daily message body (docs/contract.md §5.1): one per local day
 // with data: distance, energy, SOC range, charging, SOH sample. Built from the
 // store's daily roll-ups, so it costs a few indexed reads, never a scan.
 #pragma once

@@ -29,7 +29,7 @@ class Ingest {
  public:
   // Whose word is the VIN. The daemon's identity is its configuration (a data
   // source must not be able to re-address the car's messages); a replay takes
-  // the recording's vehicle line, as contracts.md §2 says.
+  // the recording's vehicle line, as docs/contract.md §2 says.
   enum class VinFrom : std::uint8_t { kConfiguration, kSource };
 
   // `store` must outlive the Ingest. Primes validation from the store so that

@@ -24,7 +24,7 @@ struct Sample {
   std::uint64_t line = 0;  // 1-based line in a recording; 0 for live sources
 };
 
-// A command as if it arrived from the CRM at ts_ms (contracts.md §2, §5.3).
+// A command as if it arrived from the CRM at ts_ms (docs/contract.md §2, §5.3).
 struct Command {
   std::int64_t ts_ms = 0;
   std::string name;

@@ -1,4 +1,4 @@
-// Recordings: the JSON Lines format of contracts.md §2, read as a vehicle
+// Recordings: the JSON Lines format of docs/contract.md §2, read as a vehicle
 // source and written from any source (so a simulated scenario can be saved,
 // shared and replayed).
 #pragma once

@@ -1,6 +1,6 @@
 // Checks each sample against the catalogue: type, physical range, lifetime
 // counters that must not go backwards, and time order per path
-// (contracts.md §2). Every source goes through it, so the store only ever
+// (docs/contract.md §2). Every source goes through it, so the store only ever
 // sees plausible data.
 //
 // Threading: not thread-safe; one instance per ingest stream.
