@@ -44,7 +44,10 @@ Store::Store(StoreOptions options)
 
 Store::~Store() {
   if (impl_ && impl_->db.handle() != nullptr) {
-    if (in_txn_) (void)commit();
+    if (in_txn_) {
+      // Closing: there is nobody left to hand the error to but the log.
+      if (auto st = commit(); !st) log::error("store: closing: {}", st.error().message);
+    }
     impl_->db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
 }
