@@ -20,11 +20,11 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 
 // What must match between the two runs: the topic and the envelope without
-// the per-run fields.
+// what each run draws for itself (the id, and the seq, which the daemon's
+// status messages also take). The ts stays: every message's is the data's.
 json comparable(const std::string& topic, json payload) {
   payload.erase("id");
   payload.erase("seq");
-  payload.erase("ts");
   return json{{"topic", topic}, {"payload", payload}};
 }
 
@@ -74,12 +74,16 @@ TEST(Parity, TheDaemonAndReplayPublishTheSameMessagesForTheSameRecording) {
   // One configuration for both: the daemon's identity is the recording's car.
   Broker broker;
   ASSERT_TRUE(broker.start());
-  json cfg = {{"vehicle", {{"vin", vin}, {"utc_offset_minutes", 480}}},
-              {"source", {{"kind", "recording"}, {"recording", recording}, {"acceleration", 1e7}}},
-              {"storage", {{"path", dir.file("car/cache.db")}, {"commit_interval_ms", 50}}},
-              {"mqtt", {{"broker", broker.uri()}, {"reconnect_min_ms", 100}}},
-              {"reports", {{"period_days", 5}}},
-              {"log", {{"level", "warn"}}}};
+  json cfg = {
+      {"vehicle", {{"vin", vin}, {"utc_offset_minutes", 480}}},
+      {"source", {{"kind", "recording"}, {"recording", recording}, {"acceleration", 1e7}}},
+      // Retention runs inside the run too: raw samples older than 3
+      // days go while both read them for sessions and reports.
+      {"storage",
+       {{"path", dir.file("car/cache.db")}, {"commit_interval_ms", 50}, {"raw_retention_days", 3}}},
+      {"mqtt", {{"broker", broker.uri()}, {"reconnect_min_ms", 100}}},
+      {"reports", {{"period_days", 5}}},
+      {"log", {{"level", "warn"}}}};
   writeFile(dir.file("agent.json"), cfg.dump(2));
 
   auto replay = run(agentCommand({"replay", recording, "--out", dir.file("out"), "--config",
@@ -96,28 +100,21 @@ TEST(Parity, TheDaemonAndReplayPublishTheSameMessagesForTheSameRecording) {
     }
   }
 
-  Collector collector(broker.uri(), "crm/v1/vehicles/+/+");
-  Collector nested(broker.uri(), "crm/v1/vehicles/+/+/+");
-  ASSERT_TRUE(collector.connected() && nested.connected());
+  Collector collector(broker.uri(), "crm/v1/vehicles/#");
+  ASSERT_TRUE(collector.connected());
   auto daemon = run(agentCommand({"--config", dir.file("agent.json"), "--until-source-ends"}),
                     dir.path(), std::chrono::seconds(300));
   ASSERT_EQ(daemon.code, 0) << daemon.err;
+  EXPECT_EQ(daemon.err.find("did not take every message"), std::string::npos) << daemon.err;
 
-  // Merge the two subscriptions back into publishing order by seq (the
-  // daemon's own order); status messages are the daemon's alone.
+  // In the order the broker delivered them, which is the order the daemon
+  // published them; status messages are the daemon's alone.
   auto received = [&] {
-    std::vector<std::pair<std::int64_t, json>> all;
-    for (const auto* c : {&collector, &nested}) {
-      for (const auto& m : c->messages()) {
-        if (m.topic.ends_with("/status")) continue;
-        auto p = json::parse(m.payload);
-        all.emplace_back(p["seq"].get<std::int64_t>(), comparable(m.topic, p));
-      }
-    }
-    std::sort(all.begin(), all.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<json> out;
-    for (auto& [seq, j] : all) out.push_back(std::move(j));
+    for (const auto& m : collector.messages()) {
+      if (m.topic.ends_with("/status")) continue;
+      out.push_back(comparable(m.topic, json::parse(m.payload)));
+    }
     return out;
   };
   ASSERT_TRUE(collector.waitFor([&](const auto&) { return received().size() >= expected.size(); },

@@ -32,6 +32,8 @@ using std::chrono::milliseconds;
 constexpr int kRecordsPerTurn = 2000;
 // How often time is looked at when no record arrives (a day may end).
 constexpr milliseconds kTickInterval{60'000};
+// How long --until-source-ends waits for the broker to take the outbox.
+constexpr milliseconds kDrainTimeout{30'000};
 
 class Daemon {
  public:
@@ -126,16 +128,33 @@ class Daemon {
     log::info("agent: vehicle source finished; accepted={} rejected={}", c.accepted,
               c.rejected.total());
     if (!options_.until_source_ends) {
-      commitNow();
+      if (!commitNow()) storeFailed();
       return;
     }
     // The data is complete: its last day and the report for the period
     // ending at its last sample go out, as a replay of it would send them.
     if (auto last = pipeline_.finish(); !last) {
       log::error("agent: closing the source's data: {}", last.error().message);
+      storeFailed();
+      return;
     }
-    commitNow();
-    shutdown("source finished");
+    if (!commitNow()) {
+      storeFailed();
+      return;
+    }
+    if (!publisher_) {
+      shutdown("source finished");
+      return;
+    }
+    // A finite run leaves nothing behind that the broker could have had.
+    publisher_->drain(kDrainTimeout, [this](bool drained) {
+      if (!drained) {
+        log::warn(
+            "agent: the broker did not take every message in time; the rest stays in "
+            "the outbox for the next start");
+      }
+      shutdown("source finished");
+    });
   }
 
   void storeFailed() {
@@ -162,20 +181,25 @@ class Daemon {
     });
   }
 
-  void commitNow() {
-    if (!store_->hasStaged()) return;
+  // False when the store failed (logged); the caller decides whether that
+  // stops the agent.
+  bool commitNow() {
+    if (!store_->hasStaged()) return true;
     if (auto st = store_->commit(); !st) {
       log::error("agent: {}", st.error().message);
-      return;
+      return false;
     }
     if (publisher_) publisher_->kick();
+    return true;
   }
 
   void scheduleCommit() {
     commit_timer_.expires_after(milliseconds(config_.storage.commit_interval_ms));
     commit_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_) return;
-      commitNow();
+      // A failed commit is logged and the next one tries again: the agent
+      // keeps running (a full disk is the operator's to clear).
+      if (!commitNow()) ++failed_commits_;
       scheduleCommit();
     });
   }
@@ -257,7 +281,7 @@ class Daemon {
     command_commit_posted_ = true;
     asio::post(io_, [this] {
       command_commit_posted_ = false;
-      commitNow();
+      if (!commitNow()) ++failed_commits_;
     });
   }
 
@@ -282,16 +306,17 @@ class Daemon {
     if (stopping_) return;
     stopping_ = true;
     os::notifyStopping();
-    log::info("agent: stopping ({})", why);
+    log::info("agent: stopping ({}){}", why,
+              failed_commits_ > 0 ? fmt::format("; {} commits had failed", failed_commits_) : "");
     pace_.cancel();
     commit_timer_.cancel();
     tick_timer_.cancel();
     watchdog_.cancel();
     signals_.cancel();
     hup_.cancel();
-    commitNow();
+    if (!commitNow()) exit_code_ = 1;
     auto finish = [this] {
-      commitNow();
+      if (!commitNow()) exit_code_ = 1;
       io_.stop();
     };
     if (publisher_) {
@@ -306,6 +331,7 @@ class Daemon {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<vehicle::VehicleSource> source_;
   bool command_commit_posted_ = false;
+  std::uint64_t failed_commits_ = 0;
   os::SystemClock clock_;
   pipeline::Pipeline pipeline_;
   asio::io_context io_;

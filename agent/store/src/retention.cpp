@@ -43,7 +43,7 @@ void Store::enforceRetention() {
 
   Db& db = im.db;
   db.exec("BEGIN IMMEDIATE");
-  deleteSamplesBefore(db, im.newest_sample_ms - options_.raw_retention_days * kDay);
+  deleteSamplesBefore(db, rawHorizon());
   std::int64_t dropped = 0;
   if (over) {
     // Shrink the raw window a day at a time, down to the minimum.

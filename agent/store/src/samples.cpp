@@ -1,7 +1,9 @@
 // Raw samples, change-based reduction and roll-ups.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "crm/common/civil_time.h"
 #include "impl.h"
 
 namespace crm::store {
@@ -42,8 +44,9 @@ void accumulate(Bucket& b, vehicle::SignalId signal, std::int64_t bucket_ms, std
   b.dirty = true;
 }
 
-void writeBucket(Stmt& st, std::int64_t db_id, Bucket& b) {
-  if (!b.dirty) return;
+// False when the write failed; the bucket stays dirty for the next try.
+bool writeBucket(Stmt& st, std::int64_t db_id, Bucket& b) {
+  if (!b.dirty) return true;
   const Rollup& r = b.r;
   st.bind(1, db_id)
       .bind(2, r.bucket_ms)
@@ -54,9 +57,10 @@ void writeBucket(Stmt& st, std::int64_t db_id, Bucket& b) {
       .bind(7, r.first)
       .bind(8, r.last)
       .bind(9, r.first_ts)
-      .bind(10, r.last_ts)
-      .run();
+      .bind(10, r.last_ts);
+  if (st.run() != SQLITE_DONE) return false;
   b.dirty = false;
+  return true;
 }
 
 Rollup readRollup(const Stmt& s, vehicle::SignalId signal) {
@@ -75,11 +79,16 @@ Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
   if (auto v = numeric(sample.value)) {
     // A bucket that ends is written at once: the in-memory copy moves on.
     const std::int64_t hour = sample.ts_ms - (sample.ts_ms % kHour + kHour) % kHour;
-    if (ss.hour.valid && ss.hour.r.bucket_ms != hour)
-      writeBucket(im.upsert_hourly, ss.db_id, ss.hour);
+    if (ss.hour.valid && ss.hour.r.bucket_ms != hour &&
+        !writeBucket(im.upsert_hourly, ss.db_id, ss.hour)) {
+      return fail(StoreError::kIo, "hourly roll-up: " + im.db.lastError());
+    }
     accumulate(ss.hour, sample.signal, hour, sample.ts_ms, *v);
     const std::int64_t day = dayStart(sample.ts_ms);
-    if (ss.day.valid && ss.day.r.bucket_ms != day) writeBucket(im.upsert_daily, ss.db_id, ss.day);
+    if (ss.day.valid && ss.day.r.bucket_ms != day &&
+        !writeBucket(im.upsert_daily, ss.db_id, ss.day)) {
+      return fail(StoreError::kIo, "daily roll-up: " + im.db.lastError());
+    }
     accumulate(ss.day, sample.signal, day, sample.ts_ms, *v);
   }
   im.newest_sample_ms = std::max(im.newest_sample_ms, sample.ts_ms);
@@ -114,12 +123,15 @@ Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
   return true;
 }
 
-void Store::flushRollups() {
+Status<StoreError> Store::flushRollups() {
   Impl& im = *impl_;
   for (auto& ss : im.signals) {
-    writeBucket(im.upsert_hourly, ss.db_id, ss.hour);
-    writeBucket(im.upsert_daily, ss.db_id, ss.day);
+    if (!writeBucket(im.upsert_hourly, ss.db_id, ss.hour) ||
+        !writeBucket(im.upsert_daily, ss.db_id, ss.day)) {
+      return fail(StoreError::kIo, "roll-ups: " + im.db.lastError());
+    }
   }
+  return {};
 }
 
 void Store::loadSignalState() {
@@ -258,7 +270,7 @@ std::vector<StoredSample> Store::samples(vehicle::SignalId signal, std::int64_t 
   Stmt s = impl_->query(
       "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
       "ORDER BY ts, rowid");
-  s.bind(1, impl_->signals[signal].db_id).bind(2, from_ms).bind(3, to_ms);
+  s.bind(1, impl_->signals[signal].db_id).bind(2, std::max(from_ms, rawHorizon())).bind(3, to_ms);
   while (s.step() == SQLITE_ROW) out.push_back(StoredSample{s.i64(0), s.f64(1), s.text(2)});
   return out;
 }
@@ -266,9 +278,9 @@ std::vector<StoredSample> Store::samples(vehicle::SignalId signal, std::int64_t 
 std::optional<StoredSample> Store::sampleBefore(vehicle::SignalId signal,
                                                 std::int64_t ts_ms) const {
   Stmt s = impl_->query(
-      "SELECT ts, num, text FROM samples WHERE signal = ? AND ts < ? "
+      "SELECT ts, num, text FROM samples WHERE signal = ? AND ts < ? AND ts >= ? "
       "ORDER BY ts DESC, rowid DESC LIMIT 1");
-  s.bind(1, impl_->signals[signal].db_id).bind(2, ts_ms);
+  s.bind(1, impl_->signals[signal].db_id).bind(2, ts_ms).bind(3, rawHorizon());
   if (s.step() != SQLITE_ROW) return std::nullopt;
   return StoredSample{s.i64(0), s.f64(1), s.text(2)};
 }
@@ -278,9 +290,15 @@ std::optional<StoredSample> Store::firstSample(vehicle::SignalId signal, std::in
   Stmt s = impl_->query(
       "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
       "ORDER BY ts, rowid LIMIT 1");
-  s.bind(1, impl_->signals[signal].db_id).bind(2, from_ms).bind(3, to_ms);
+  s.bind(1, impl_->signals[signal].db_id).bind(2, std::max(from_ms, rawHorizon())).bind(3, to_ms);
   if (s.step() != SQLITE_ROW) return std::nullopt;
   return StoredSample{s.i64(0), s.f64(1), s.text(2)};
+}
+
+std::int64_t Store::rawHorizon() const {
+  if (impl_->newest_sample_ms < 0) return std::numeric_limits<std::int64_t>::min();
+  return dayStart(impl_->newest_sample_ms) -
+         static_cast<std::int64_t>(options_.raw_retention_days) * civil::kMsPerDay;
 }
 
 std::optional<std::int64_t> Store::newestSampleMs() const {

@@ -55,12 +55,22 @@ ALTER TABLE reports ADD COLUMN on_request INTEGER NOT NULL DEFAULT 0;
 )sql",
     // v3: the outbox keeps bodies, not envelopes: the sync side builds the
     // envelope when it sends, so the wire format is decided in one place.
-    // Messages queued by v2 are unwrapped; their seq, id and ts stay.
+    // Messages queued by v2 are unwrapped; their seq, id and ts stay. A row
+    // that is not an envelope with an object body and a VIN (only damage
+    // makes one) cannot be sent as the contract says: it is dropped and
+    // counted with the quota's losses. Uses SQLite's JSON functions (built
+    // in since 3.38; Debian's library has them).
     R"sql(
-ALTER TABLE outbox ADD COLUMN vin TEXT NOT NULL DEFAULT '';
-UPDATE outbox SET vin = coalesce(json_extract(payload, '$.vin'), ''),
-  payload = json_extract(payload, '$.body')
-  WHERE CASE WHEN json_valid(payload) THEN json_type(payload, '$.body') = 'object' ELSE 0 END;
+ALTER TABLE outbox ADD COLUMN vin TEXT;
+UPDATE outbox SET vin = json_extract(payload, '$.vin'), payload = json_extract(payload, '$.body')
+  WHERE CASE WHEN json_valid(payload)
+    THEN json_type(payload, '$.body') = 'object' AND json_type(payload, '$.vin') = 'text'
+    ELSE 0 END;
+INSERT OR REPLACE INTO meta(key, value) SELECT 'outbox_dropped',
+  coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_dropped'), 0) +
+  (SELECT count(*) FROM outbox WHERE vin IS NULL)
+  WHERE EXISTS (SELECT 1 FROM outbox WHERE vin IS NULL);
+DELETE FROM outbox WHERE vin IS NULL;
 )sql",
 };
 

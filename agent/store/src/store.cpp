@@ -1,6 +1,7 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "crm/common/civil_time.h"
@@ -12,8 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Why a file cannot be used as our database, or empty when it can.
-std::string whyUnusable(Db& db) {
+// Why a file cannot be used as our database; nullopt when it can.
+std::optional<std::string> whyUnusable(Db& db) {
   auto app = db.queryInt("PRAGMA application_id");
   if (!app) return "not a database (" + db.lastError() + ")";
   auto tables = db.queryInt("SELECT count(*) FROM sqlite_schema");
@@ -22,7 +23,13 @@ std::string whyUnusable(Db& db) {
   Stmt check(db.handle(), "PRAGMA quick_check(1)");
   if (!check.ok() || check.step() != SQLITE_ROW) return "integrity check failed to run";
   if (check.text(0) != "ok") return "integrity check failed";
-  return {};
+  return std::nullopt;
+}
+
+std::int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string moveAside(const std::string& path) {
@@ -62,10 +69,10 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   if (im.db.open(options.path) != SQLITE_OK) {
     return fail(StoreError::kCannotOpen, options.path + ": " + im.db.lastError());
   }
-  if (auto why = whyUnusable(im.db); !why.empty()) {
+  if (auto why = whyUnusable(im.db)) {
     im.db.close();
     store->recovered_from_ = moveAside(options.path);
-    log::error("store: {} is {}; moved aside to {}, starting a fresh cache", options.path, why,
+    log::error("store: {} is {}; moved aside to {}, starting a fresh cache", options.path, *why,
                store->recovered_from_);
     if (im.db.open(options.path) != SQLITE_OK) {
       return fail(StoreError::kCannotOpen, options.path + ": " + im.db.lastError());
@@ -113,11 +120,18 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
     return fail(StoreError::kCannotOpen, options.path + ": prepare failed: " + im.db.lastError());
   }
 
-  // The seq high-water mark: a value that cannot be read is no licence to
-  // start again from 1 (the CRM would take new messages for duplicates).
+  // The seq high-water mark. One that cannot be read is no licence to start
+  // again from 1 (the CRM would take new messages for duplicates), nor a
+  // reason never to start: the count resumes above every seq this cache
+  // can have issued, which is below both the highest queued one and the
+  // wall clock in ms (a car sends far fewer than one message a millisecond).
   auto seq = store->metaInt("next_seq");
-  if (!seq) return fail(StoreError::kCannotOpen, options.path + ": " + seq.error().message);
-  if (*seq) im.next_seq = **seq;
+  if (!seq) {
+    im.next_seq = wallMs();
+    log::error("store: {}; seq resumes at {}", seq.error().message, im.next_seq);
+  } else if (*seq) {
+    im.next_seq = **seq;
+  }
   // Belt and braces: never reuse a seq still in the outbox, whatever meta says.
   if (auto max = im.db.queryInt("SELECT max(seq) FROM outbox"); max && *max >= im.next_seq) {
     im.next_seq = *max + 1;
@@ -139,14 +153,21 @@ Status<StoreError> Store::begin() {
 Status<StoreError> Store::commit() {
   if (!in_txn_) return {};
   Impl& im = *impl_;
-  flushRollups();
-  im.set_meta.bind(1, std::string_view("next_seq")).bind(2, std::to_string(im.next_seq)).run();
-  if (im.db.exec("COMMIT") != SQLITE_OK) {
-    std::string err = im.db.lastError();
+  // The roll-ups and the seq high-water mark belong to the batch: if either
+  // cannot be written, nothing of it is committed (a committed message with
+  // a seq the mark does not cover could be reused after a restart).
+  auto abandon = [&](std::string what) -> Status<StoreError> {
     im.db.exec("ROLLBACK");
     in_txn_ = false;
-    return fail(StoreError::kIo, "commit: " + err);
+    return fail(StoreError::kIo, std::move(what));
+  };
+  if (auto st = flushRollups(); !st) return abandon(st.error().message);
+  if (im.set_meta.bind(1, std::string_view("next_seq"))
+          .bind(2, std::to_string(im.next_seq))
+          .run() != SQLITE_DONE) {
+    return abandon("commit: next_seq: " + im.db.lastError());
   }
+  if (im.db.exec("COMMIT") != SQLITE_OK) return abandon("commit: " + im.db.lastError());
   in_txn_ = false;
   im.committed_next_seq = im.next_seq;
   enforceRetention();

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "crm/common/log.h"
+#include "crm/common/wire.h"
 #include "crm/sync/backoff.h"
 #include "crm/sync/envelope.h"
 
@@ -42,6 +43,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
         retry(io_),
         stop_timer(io_),
         resubscribe(io_),
+        drain_timer(io_),
         rng(std::random_device{}()) {}
 
   asio::io_context& io;
@@ -53,6 +55,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   asio::steady_timer retry;
   asio::steady_timer stop_timer;
   asio::steady_timer resubscribe;
+  asio::steady_timer drain_timer;
   std::mt19937_64 rng;
   State state = State::kIdle;
   int attempt = 0;
@@ -60,6 +63,8 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   std::set<std::int64_t> in_flight;
   PublisherStats stats;
   std::function<void()> on_stopped;
+  std::function<void(bool)> on_drained;
+  std::chrono::steady_clock::time_point drain_deadline;
   Publisher::CommandHandler on_command;
   Listener connect_listener, publish_listener, status_listener, disconnect_listener,
       subscribe_listener;
@@ -79,7 +84,16 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   }
 
   void init() {
-    client = std::make_unique<mqtt::async_client>(cfg.broker, cfg.client_id);
+    // Stable per car: the broker keeps the persistent session under it.
+    if (cfg.client_id.empty()) cfg.client_id = "crm-agent-" + vin;
+    try {
+      client = std::make_unique<mqtt::async_client>(cfg.broker, cfg.client_id);
+    } catch (const mqtt::exception& e) {
+      // The configuration check should have caught it; the agent keeps
+      // collecting and the outbox keeps everything until a good broker URI.
+      log::error("mqtt: cannot use broker {}: {}; not connecting", cfg.broker, e.what());
+      return;
+    }
     client->set_callback(*this);
     connect_listener.fn = [this](const mqtt::token&, bool ok) {
       toLoop([ok](Impl& self) { ok ? self.onConnected() : self.onConnectFailed(); });
@@ -99,7 +113,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   }
 
   void connect() {
-    if (state == State::kStopping || state == State::kStopped) return;
+    if (state == State::kStopping || state == State::kStopped || !client) return;
     state = State::kConnecting;
     // The will is what the broker publishes if the car vanishes; it needs its
     // own durable seq, so commit the envelope before handing it to Paho.
@@ -166,7 +180,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     pump();
   }
 
-  std::string commandFilter() const { return root + "/cmd/+"; }
+  std::string commandFilter() const { return root + "/" + std::string(wire::kCommandTopic) + "/+"; }
 
   void subscribe() {
     if (!on_command || state != State::kConnected) return;
@@ -194,7 +208,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   }
 
   void onMessage(const std::string& topic, std::string payload) {
-    const std::string prefix = root + "/cmd/";
+    const std::string prefix = root + "/" + std::string(wire::kCommandTopic) + "/";
     if (!on_command || topic.compare(0, prefix.size(), prefix) != 0) return;
     ++stats.commands_received;
     on_command(topic.substr(prefix.size()), std::move(payload));
@@ -286,10 +300,46 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     pump();
   }
 
+  // Nothing committed left to send and nothing awaiting a PUBACK.
+  bool drained() {
+    if (state != State::kConnected || !in_flight.empty()) return false;
+    auto rest = store.pendingOutbox(0, 1);
+    return rest && rest->empty();
+  }
+
+  void drain(milliseconds timeout, std::function<void(bool)> done) {
+    on_drained = std::move(done);
+    drain_deadline = std::chrono::steady_clock::now() + timeout;
+    drainStep();
+  }
+
+  // Looks every 50 ms: the loop keeps serving acknowledgements meanwhile.
+  void drainStep() {
+    if (!on_drained) return;
+    const bool ok = drained();
+    if (ok || std::chrono::steady_clock::now() >= drain_deadline || state == State::kStopping ||
+        state == State::kStopped) {
+      asio::post(io, [done = std::move(on_drained), ok] { done(ok); });
+      on_drained = nullptr;
+      return;
+    }
+    pump();
+    drain_timer.expires_after(milliseconds(50));
+    drain_timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (!ec && self) self->drainStep();
+    });
+  }
+
   void stop(milliseconds timeout, std::function<void()> done) {
     on_stopped = std::move(done);
     retry.cancel();
     resubscribe.cancel();
+    drain_timer.cancel();
+    if (on_drained) {
+      asio::post(io, [done = std::move(on_drained)] { done(false); });
+      on_drained = nullptr;
+    }
     const bool was_connected = state == State::kConnected;
     state = State::kStopping;
     stop_timer.expires_after(timeout);
@@ -353,6 +403,10 @@ void Publisher::start() {
 
 void Publisher::kick() {
   impl_->pump();
+}
+
+void Publisher::drain(std::chrono::milliseconds timeout, std::function<void(bool)> done) {
+  impl_->drain(timeout, std::move(done));
 }
 
 void Publisher::stop(std::chrono::milliseconds timeout, std::function<void()> done) {

@@ -70,6 +70,11 @@ void writeV1(const std::string& path) {
       "INSERT INTO outbox VALUES(41, 'a1b2', 'telemetry/daily', 0, 0, 777, "
       "'{\"schema\":\"crm.v1.telemetry.daily\",\"id\":\"a1b2\",\"seq\":41,"
       "\"vin\":\"VIN1\",\"ts\":777,\"body\":{\"distance_km\":3.5}}');"
+      // Damaged rows: not JSON, and an envelope whose body is not an object.
+      "INSERT INTO outbox VALUES(39, 'c3', 'faults', 2, 0, 5, 'garbage{');"
+      "INSERT INTO outbox VALUES(40, 'd4', 'faults', 2, 0, 6, "
+      "'{\"schema\":\"crm.v1.faults\",\"id\":\"d4\",\"seq\":40,\"vin\":\"VIN1\","
+      "\"ts\":6,\"body\":[1]}');"
       "PRAGMA user_version = 1; PRAGMA application_id = 1129467201; COMMIT;";
   char* err = nullptr;
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
@@ -99,6 +104,8 @@ TEST(SchemaMigration, AVersion1CacheIsUpgradedInPlaceKeepingItsData) {
   EXPECT_EQ(queued->front().vin, "VIN1");
   EXPECT_EQ(queued->front().created_ms, 777);
   EXPECT_EQ(queued->front().body, R"({"distance_km":3.5})");
+  // The damaged rows could not be sent as the contract says: dropped, counted.
+  EXPECT_EQ(store->stats().outbox_dropped, 2);
   EXPECT_EQ(store->trips(0, 100).size(), 1U);
   auto report = store->latestReport();
   ASSERT_TRUE(report.has_value());

@@ -64,6 +64,9 @@ constexpr const KindSpec& spec(Kind kind) {
   return kKinds[static_cast<std::size_t>(kind)];
 }
 
+// Commands from the CRM arrive on {prefix}/{vin}/cmd/<name>.
+inline constexpr std::string_view kCommandTopic = "cmd";
+
 // The kind whose topic suffix is `topic`, if any.
 std::optional<Kind> kindFromTopic(std::string_view topic);
 

@@ -14,7 +14,7 @@
 #include "crm/config/config_error.h"
 #include "crm/config/maintenance.h"
 #include "crm/sync/options.h"
-#include "crm/vehicle/simulator.h"
+#include "crm/vehicle/simulator_config.h"
 #include "crm/vehicle/vehicle_info.h"
 
 namespace crm::config {

@@ -128,6 +128,10 @@ class Reader {
   // Raw samples of one signal with from_ms <= ts < to_ms, oldest first,
   // including the staged batch. Reduced samples are absent: the stored ones
   // are the change points, so a step function through them is exact.
+  // Raw reads never reach behind the retention horizon (raw_retention_days
+  // before the newest sample's local day), whether retention has deleted
+  // those rows yet or not: what a reader sees does not depend on when
+  // commits (and so retention) happened, and the daemon and a replay agree.
   virtual std::vector<StoredSample> samples(vehicle::SignalId signal, std::int64_t from_ms,
                                             std::int64_t to_ms) const = 0;
   // The newest raw sample of a signal before ts_ms, if any.
@@ -288,7 +292,9 @@ class Store final : public Reader, public History, public Outbox, public Command
   struct Impl;
   explicit Store(StoreOptions options);
   Status<StoreError> begin();
-  void flushRollups();
+  Status<StoreError> flushRollups();
+  // The oldest raw sample time readers see, and retention's cutoff.
+  std::int64_t rawHorizon() const;
   void loadSignalState();
   void enforceRetention();
 

@@ -62,6 +62,11 @@ class Publisher {
   void start();
   // Tells the publisher that new messages were committed to the outbox.
   void kick();
+  // Calls `done(true)` on the loop once every committed outbox message has
+  // been acknowledged by the broker, or `done(false)` after `timeout` (the
+  // broker is away: the messages stay in the outbox for the next start).
+  // For a finite run (--until-source-ends) that should leave nothing behind.
+  void drain(std::chrono::milliseconds timeout, std::function<void(bool)> done);
   // Publishes "offline" (retained), waits for it up to `timeout` without
   // blocking the loop, disconnects, then calls `done` on the loop. Safe when
   // never connected. Destroying a Publisher never blocks either.
