@@ -10,6 +10,7 @@
 #include "crm/os/clock.h"
 #include "crm/pipeline/pipeline.h"
 #include "crm/reports/health_report.h"
+#include "crm/reports/html.h"
 #include "crm/sync/envelope.h"
 #include "options.h"
 
@@ -174,7 +175,7 @@ int runOffline(vehicle::VehicleSource& source, const config::Config& cfg,
     const auto charts = reports::buildChartData(**store, pipe.vehicle(), period);
     const auto json_path = fs::path(options.out_dir) / "report.json";
     const auto html_path = fs::path(options.out_dir) / "report.html";
-    if (!writeText(json_path, report.dump(2)) ||
+    if (!writeText(json_path, reports::toJson(report).dump(2)) ||
         !writeText(html_path, reports::renderHtml(report, charts, cfg.engagement.language))) {
       std::cerr << me << ": " << options.out_dir << ": cannot write the report\n";
       return 1;

@@ -1,22 +1,16 @@
 #include "crm/reports/health_report.h"
 
-#include "crm/common/log.h"
-
-#include <ctime>
+#include <algorithm>
 
 #include "crm/common/civil_time.h"
+#include "crm/common/log.h"
 #include "sections.h"
 
 namespace crm::reports {
 namespace {
 
-using nlohmann::json;
 namespace sig = vehicle::sig;
-constexpr std::int64_t kDay = 86'400'000;
-
-json textOrNull(const std::optional<std::string>& v) {
-  return v ? json(*v) : json(nullptr);
-}
+using civil::kMsPerDay;
 
 std::optional<double> odometerKm(const store::Reader& store, analytics::Period period) {
   if (auto before = store.sampleBefore(sig::kTraveledDistance, period.to_ms)) {
@@ -25,85 +19,72 @@ std::optional<double> odometerKm(const store::Reader& store, analytics::Period p
   return std::nullopt;
 }
 
-json batterySection(const analytics::SohSummary& s) {
-  return {{"soh",
-           {{"value", orNull(s.value, 1)},
-            {"low", orNull(s.low, 1)},
-            {"high", orNull(s.high, 1)},
-            {"source", textOrNull(s.source)}}},
-          {"soh_bms_percent", orNull(s.bms_percent, 1)},
-          {"soh_estimated_percent", orNull(s.estimated_percent, 1)},
-          {"degradation_percent_per_year", orNull(s.degradation_percent_per_year, 2)},
-          {"fleet_typical_percent_per_year", s.fleet_typical_percent_per_year},
-          {"projected_80_percent",
-           {{"date", textOrNull(s.projected_80_date)},
-            {"odometer_km", orNull(s.projected_80_odometer_km, 0)}}},
-          {"cell_imbalance_mv_max", orNull(s.cell_imbalance_mv_max, 0)},
-          {"status", s.status}};
+BatterySection batterySection(const analytics::SohSummary& s) {
+  BatterySection b;
+  b.soh = {roundTo(s.value, 1), roundTo(s.low, 1), roundTo(s.high, 1), s.source};
+  b.soh_bms_percent = roundTo(s.bms_percent, 1);
+  b.soh_estimated_percent = roundTo(s.estimated_percent, 1);
+  b.degradation_percent_per_year = roundTo(s.degradation_percent_per_year, 2);
+  b.fleet_typical_percent_per_year = s.fleet_typical_percent_per_year;
+  b.projected_80_percent = {s.projected_80_date, roundTo(s.projected_80_odometer_km, 0)};
+  b.cell_imbalance_mv_max = roundTo(s.cell_imbalance_mv_max, 0);
+  b.status = s.status;
+  return b;
 }
 
-json chargingSection(const analytics::ChargingSummary& c) {
-  return {{"sessions", c.sessions},
-          {"energy_kwh", roundTo(c.energy_kwh, 1)},
-          {"dc_energy_share", orNull(c.dc_energy_share, 3)},
-          {"dc_sessions", c.dc_sessions},
-          {"sessions_over_100kw", c.sessions_over_100kw},
-          {"average_start_soc", orNull(c.average_start_soc, 1)},
-          {"average_end_soc", orNull(c.average_end_soc, 1)},
-          {"high_soc_dwell_hours", roundTo(c.high_soc_dwell_hours, 1)},
-          {"deep_discharge_events", c.deep_discharge_events},
-          {"hot_charging_sessions", c.hot_charging_sessions},
-          {"habit_scores",
-           {{"fast_charging", c.habit_scores.fast_charging},
-            {"high_soc_parking", c.habit_scores.high_soc_parking},
-            {"deep_discharge", c.habit_scores.deep_discharge},
-            {"charging_temperature", c.habit_scores.charging_temperature}}}};
+ChargingSection chargingSection(const analytics::ChargingSummary& c) {
+  ChargingSection out;
+  out.sessions = c.sessions;
+  out.energy_kwh = roundTo(c.energy_kwh, 1);
+  out.dc_energy_share = roundTo(c.dc_energy_share, 3);
+  out.dc_sessions = c.dc_sessions;
+  out.sessions_over_100kw = c.sessions_over_100kw;
+  out.average_start_soc = roundTo(c.average_start_soc, 1);
+  out.average_end_soc = roundTo(c.average_end_soc, 1);
+  out.high_soc_dwell_hours = roundTo(c.high_soc_dwell_hours, 1);
+  out.deep_discharge_events = c.deep_discharge_events;
+  out.hot_charging_sessions = c.hot_charging_sessions;
+  out.habit_scores = {c.habit_scores.fast_charging, c.habit_scores.high_soc_parking,
+                      c.habit_scores.deep_discharge, c.habit_scores.charging_temperature};
+  return out;
+}
+
+DrivingSection drivingSection(const analytics::DrivingSummary& d) {
+  return {roundTo(d.distance_km, 1), d.trips, roundTo(d.average_daily_km, 1),
+          roundTo(d.efficiency_kwh_per_100km, 1)};
+}
+
+UsageSection usageSection(const analytics::UsageSummary& u) {
+  return {u.profile, roundTo(u.average_daily_km, 1), roundTo(u.active_days_share, 2),
+          roundTo(u.night_driving_share, 3), roundTo(u.dc_sessions_per_week, 2)};
 }
 
 }  // namespace
 
 analytics::Period periodEnding(std::int64_t end_ms, int days) {
-  return analytics::Period{end_ms - days * kDay, end_ms};
+  return analytics::Period{end_ms - days * kMsPerDay, end_ms};
 }
 
-json buildHealthReport(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
-                       analytics::Period period, const ReportContext& context) {
-  const auto soh = analytics::summarizeSoh(store, vehicle, period);
-  const auto charging = analytics::summarizeCharging(store, vehicle, period);
-  const auto driving = analytics::summarizeDriving(store, period);
-  const auto usage = analytics::classifyUsage(store, period);
+HealthReport buildHealthReport(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                               analytics::Period period, const ReportContext& context) {
   const auto odometer = odometerKm(store, period);
-  json r;
-  r["schema"] = "crm.v1.health-report";
-  r["period"] = {{"from", period.from_ms}, {"to", period.to_ms}};
-  r["vehicle"] = {
-      {"vin", vehicle.vin}, {"model", vehicle.model}, {"odometer_km", orNull(odometer, 1)}};
-  r["battery"] = batterySection(soh);
-  r["charging"] = chargingSection(charging);
-  r["driving"] = {{"distance_km", roundTo(driving.distance_km, 1)},
-                  {"trips", driving.trips},
-                  {"average_daily_km", orNull(driving.average_daily_km, 1)},
-                  {"efficiency_kwh_per_100km", orNull(driving.efficiency_kwh_per_100km, 1)}};
-  r["usage"] = {{"profile", usage.profile},
-                {"average_daily_km", orNull(usage.average_daily_km, 1)},
-                {"active_days_share", orNull(usage.active_days_share, 2)},
-                {"night_driving_share", orNull(usage.night_driving_share, 3)},
-                {"dc_sessions_per_week", orNull(usage.dc_sessions_per_week, 2)}};
-  r["low_voltage_battery"] = lowVoltageSection(store, period);
-  r["tyres"] = tyresSection(store, vehicle, period);
-  r["brakes"] = brakesSection(store, period);
-  r["faults"] = faultsSection(store, period);
-  r["service"] = serviceSection(store, vehicle,
-                                context.maintenance ? *context.maintenance : MaintenanceTable{},
-                                odometer, period.to_ms);
-  // Prompts arrive with the engagement engine; until then nothing can be
-  // counted, which is different from counting zero.
-  r["prompts"] = {{"raised", nullptr},
-                  {"delivered", nullptr},
-                  {"accepted", nullptr},
-                  {"snoozed", nullptr},
-                  {"dismissed", nullptr}};
-  r["data_quality"] = dataQualitySection(store, period, context.rejected_samples);
+  HealthReport r;
+  r.period = period;
+  r.vehicle = {vehicle.vin, vehicle.model, roundTo(odometer, 1)};
+  r.battery = batterySection(analytics::summarizeSoh(store, vehicle, period));
+  r.charging = chargingSection(analytics::summarizeCharging(store, vehicle, period));
+  r.driving = drivingSection(analytics::summarizeDriving(store, period));
+  r.usage = usageSection(analytics::classifyUsage(store, period));
+  r.low_voltage_battery = lowVoltageSection(store, period);
+  r.tyres = tyresSection(store, vehicle, period);
+  r.brakes = brakesSection(store, period);
+  r.faults = faultsSection(store, period);
+  // The service items count from the unrounded odometer.
+  r.service = serviceSection(store, vehicle,
+                             context.maintenance ? *context.maintenance : MaintenanceTable{},
+                             odometer, period.to_ms);
+  // Prompts arrive with the engagement engine; until then they stay null.
+  r.data_quality = dataQualitySection(store, period, context.rejected_samples);
   return r;
 }
 
@@ -116,7 +97,7 @@ ChartData buildChartData(const store::Reader& store, const vehicle::VehicleInfo&
   if (auto est = store.capacityEstimates(0, period.to_ms); !est.empty()) {
     first = std::min(first, est.front().ts_ms);
   }
-  const std::int64_t step = std::max<std::int64_t>(30 * kDay, (period.to_ms - first) / 24);
+  const std::int64_t step = std::max<std::int64_t>(30 * kMsPerDay, (period.to_ms - first) / 24);
   for (std::int64_t end = first + step; end <= period.to_ms + step - 1; end += step) {
     const auto s = analytics::summarizeSoh(store, vehicle, {first, std::min(end, period.to_ms)});
     if (s.value && s.low && s.high)
@@ -142,19 +123,19 @@ ChartData buildChartData(const store::Reader& store, const vehicle::VehicleInfo&
 
 namespace crm::reports {
 
-Result<nlohmann::json, store::StoreError> generateReport(
+Result<HealthReport, store::StoreError> generateReport(
     const store::Reader& reader, store::History& history, store::Outbox& outbox,
     const vehicle::VehicleInfo& vehicle, analytics::Period period, const ReportContext& context) {
   if (auto stale = reader.takeReadError()) {
     log::warn("report: an earlier read had failed: {}", *stale);
   }
-  json report = buildHealthReport(reader, vehicle, period, context);
+  HealthReport report = buildHealthReport(reader, vehicle, period, context);
   // A section that could not be read would show as "no data": no report
   // rather than a wrong one.
   if (auto failed = reader.takeReadError()) {
     return fail(store::StoreError::kIo, "report not made, a read failed: " + *failed);
   }
-  const std::string text = report.dump();
+  const std::string text = toJson(report).dump();
   if (auto id = history.addReport(
           {0, period.from_ms, period.to_ms, period.to_ms, text, context.on_request});
       !id) {
@@ -166,7 +147,7 @@ Result<nlohmann::json, store::StoreError> generateReport(
 }
 
 bool reportDue(const store::Reader& store, std::int64_t now_ms, int period_days) {
-  const std::int64_t period = period_days * kDay;
+  const std::int64_t period = period_days * kMsPerDay;
   // Reports made on request do not move the schedule.
   if (auto last = store.latestPeriodicReport()) return now_ms - last->period_to >= period;
   // No report yet: the first one once a whole period of data exists.

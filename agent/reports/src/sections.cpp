@@ -5,16 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <map>
 #include <set>
 
 namespace crm::reports {
 namespace {
 
-using nlohmann::json;
 namespace sig = vehicle::sig;
-constexpr std::int64_t kDay = 86'400'000;
+using civil::kMsPerDay;
 
 // Least-squares slope of (day index, value), in value per day.
 std::optional<double> slopePerDay(const std::vector<std::pair<double, double>>& pts) {
@@ -34,13 +32,14 @@ std::optional<double> slopePerDay(const std::vector<std::pair<double, double>>& 
 
 }  // namespace
 
-json orNull(const std::optional<double>& v, int decimals) {
-  return v ? json(roundTo(*v, decimals)) : json(nullptr);
-}
-
 double roundTo(double v, int decimals) {
   const double scale = std::pow(10.0, decimals);
   return std::round(v * scale) / scale;
+}
+
+std::optional<double> roundTo(const std::optional<double>& v, int decimals) {
+  if (!v) return std::nullopt;
+  return roundTo(*v, decimals);
 }
 
 std::vector<store::Rollup> dailySeries(const store::Reader& store, vehicle::SignalId signal,
@@ -48,36 +47,30 @@ std::vector<store::Rollup> dailySeries(const store::Reader& store, vehicle::Sign
   return store.dailyRollups(signal, store.dayStart(period.from_ms), period.to_ms);
 }
 
-json lowVoltageSection(const store::Reader& store, analytics::Period period) {
+LowVoltageSection lowVoltageSection(const store::Reader& store, analytics::Period period) {
   const auto lv = analytics::summarizeLowVoltage(store, period);
-  return {{"min_rest_voltage_v", orNull(lv.min_rest_voltage_v, 2)},
-          {"trend_v_per_month", orNull(lv.trend_v_per_month, 3)},
-          {"status", lv.status ? json(*lv.status) : json(nullptr)}};
+  return {roundTo(lv.min_rest_voltage_v, 2), roundTo(lv.trend_v_per_month, 3), lv.status};
 }
 
-json brakesSection(const store::Reader& store, analytics::Period period) {
+BrakesSection brakesSection(const store::Reader& store, analytics::Period period) {
   const auto b = analytics::summarizeBrakes(store, period);
-  auto text = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
-  return {{"pad_wear_percent_max", orNull(b.pad_wear_percent_max, 1)},
-          {"worst_position", text(b.worst_position)},
-          {"km_to_pad_limit", orNull(b.km_to_pad_limit, -2)},
-          {"fluid_level_percent_min", orNull(b.fluid_level_percent_min, 1)},
-          {"status", text(b.status)}};
+  return {roundTo(b.pad_wear_percent_max, 1), b.worst_position, roundTo(b.km_to_pad_limit, -2),
+          roundTo(b.fluid_level_percent_min, 1), b.status};
 }
 
-json tyresSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
-                  analytics::Period period) {
+TyresSection tyresSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                          analytics::Period period) {
   static const std::pair<const char*, vehicle::SignalId> kTyres[] = {
       {"front_left", sig::kTyreFrontLeft},
       {"front_right", sig::kTyreFrontRight},
       {"rear_left", sig::kTyreRearLeft},
       {"rear_right", sig::kTyreRearRight}};
-  json positions = json::array();
+  TyresSection out;
   int worst = -1;  // -1 unknown, 0 good, 1 watch, 2 attention
   for (const auto& [name, id] : kTyres) {
     const auto days = dailySeries(store, id, period);
     if (days.empty()) {
-      positions.push_back({{"position", name}, {"pressure_kpa", nullptr}, {"status", nullptr}});
+      out.positions.push_back({name, std::nullopt, std::nullopt});
       continue;
     }
     const double last = days.back().last;
@@ -85,8 +78,8 @@ json tyresSection(const store::Reader& store, const vehicle::VehicleInfo& vehicl
     // daily means of the last two weeks.
     std::vector<std::pair<double, double>> pts;
     for (const auto& d : days) {
-      if (d.bucket_ms >= days.back().bucket_ms - 14 * kDay) {
-        pts.emplace_back(static_cast<double>(d.bucket_ms - days.front().bucket_ms) / kDay,
+      if (d.bucket_ms >= days.back().bucket_ms - 14 * kMsPerDay) {
+        pts.emplace_back(static_cast<double>(d.bucket_ms - days.front().bucket_ms) / kMsPerDay,
                          d.sum / static_cast<double>(d.count));
       }
     }
@@ -101,17 +94,13 @@ json tyresSection(const store::Reader& store, const vehicle::VehicleInfo& vehicl
       status = slope && *slope < -1.5 ? "slow_leak" : "low";
     }
     worst = std::max(worst, level);
-    positions.push_back(
-        {{"position", name}, {"pressure_kpa", roundTo(last, 1)}, {"status", status}});
+    out.positions.push_back({name, roundTo(last, 1), status});
   }
-  const json overall = worst < 0    ? json(nullptr)
-                       : worst == 0 ? json("good")
-                       : worst == 1 ? json("watch")
-                                    : json("attention");
-  return {{"status", overall}, {"positions", positions}};
+  if (worst >= 0) out.status = worst == 0 ? "good" : worst == 1 ? "watch" : "attention";
+  return out;
 }
 
-json faultsSection(const store::Reader& store, analytics::Period period) {
+std::vector<Fault> faultsSection(const store::Reader& store, analytics::Period period) {
   struct Seen {
     std::int64_t first = 0, last = 0;
     bool active = false;
@@ -136,48 +125,36 @@ json faultsSection(const store::Reader& store, analytics::Period period) {
     apply(before->ts_ms, before->text);
   for (const auto& s : store.samples(sig::kDtcList, period.from_ms, period.to_ms))
     apply(s.ts_ms, s.text);
-  json out = json::array();
-  for (const auto& [code, seen] : codes) {
-    out.push_back({{"code", code},
-                   {"first_seen", seen.first},
-                   {"last_seen", seen.last},
-                   {"active", seen.active}});
-  }
+  std::vector<Fault> out;
+  out.reserve(codes.size());
+  for (const auto& [code, seen] : codes) out.push_back({code, seen.first, seen.last, seen.active});
   return out;
 }
 
-json serviceSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
-                    const MaintenanceTable& maintenance, std::optional<double> odometer_km,
-                    std::int64_t now_ms) {
+ServiceSection serviceSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                              const MaintenanceTable& maintenance,
+                              std::optional<double> odometer_km, std::int64_t now_ms) {
   // The report's "today": the local date of the last instant of its period.
   const std::string today = civil::isoDate(now_ms - 1, vehicle.utc_offset_minutes);
   const auto status = serviceStatus(maintenance.forModel(vehicle.model), store.serviceRecords(),
                                     vehicle.delivered, odometer_km, today);
-  json due = json::array();
-  for (const auto& d : status.due) {
-    due.push_back({{"item", d.item},
-                   {"due_in_km", orNull(d.due_in_km, 0)},
-                   {"due_in_days", d.due_in_days ? json(*d.due_in_days) : json(nullptr)},
-                   {"overdue", d.overdue}});
-  }
+  ServiceSection out;
+  out.due = status.due;
+  for (auto& d : out.due) d.due_in_km = roundTo(d.due_in_km, 0);
   // last_visit as epoch ms of the visit date (midnight UTC), like the
   // report's other instants.
-  json last_visit = nullptr;
-  if (status.last_visit) {
-    if (auto ms = civil::parseIsoDate(*status.last_visit)) last_visit = *ms;
-  }
-  return {{"due", due},
-          {"last_visit", last_visit},
-          {"visits_12_months", status.visits_12_months},
-          {"customer_status", status.customer_status}};
+  if (status.last_visit) out.last_visit = civil::parseIsoDate(*status.last_visit);
+  out.visits_12_months = status.visits_12_months;
+  out.customer_status = status.customer_status;
+  return out;
 }
 
-json dataQualitySection(const store::Reader& store, analytics::Period period,
-                        std::optional<std::uint64_t> rejected) {
+DataQualitySection dataQualitySection(const store::Reader& store, analytics::Period period,
+                                      std::optional<std::uint64_t> rejected) {
   std::int64_t samples = 0;
   std::int64_t gaps = 0;
   std::int64_t last_seen = -1;
-  for (std::int64_t day = store.dayStart(period.from_ms); day < period.to_ms; day += kDay) {
+  for (std::int64_t day = store.dayStart(period.from_ms); day < period.to_ms; day += kMsPerDay) {
     const auto rs = store.dailyRollups(day);
     if (rs.empty()) continue;
     std::int64_t first = INT64_MAX, last = 0;
@@ -191,9 +168,7 @@ json dataQualitySection(const store::Reader& store, analytics::Period period,
     if (last_seen >= 0 && first - last_seen > 3'600'000) ++gaps;
     last_seen = last;
   }
-  return {{"samples", samples},
-          {"rejected", rejected ? json(*rejected) : json(nullptr)},
-          {"gaps", gaps}};
+  return {samples, rejected, gaps};
 }
 
 }  // namespace crm::reports

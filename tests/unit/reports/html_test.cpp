@@ -2,6 +2,8 @@
 // null and malformed reports, escaping, traffic lights and advice.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "crm/reports/html.h"
@@ -10,7 +12,6 @@
 namespace crm::reports {
 namespace {
 
-using nlohmann::json;
 using testing::allNullReport;
 using testing::sampleCharts;
 using testing::sampleReport;
@@ -116,23 +117,35 @@ TEST(HtmlReport, AllNullReportRendersNotEnoughDataInChinese) {
   EXPECT_FALSE(contains(page, "not enough data"));
 }
 
-TEST(HtmlReport, MissingKeysAndWrongTypesRenderAsNull) {
-  const json odd = json::parse(R"({
-    "period": {"from": "yesterday", "to": [1]},
-    "vehicle": {"model": 7, "vin": {"x": 1}, "odometer_km": "lots"},
-    "battery": {"soh": "high", "status": 3, "projected_80_percent": {"date": "20x1-99-99"},
-                "degradation_percent_per_year": 1e308, "fleet_typical_percent_per_year": null},
-    "charging": {"habit_scores": [], "dc_energy_share": "0.5", "sessions": true},
-    "tyres": {"status": "good", "positions": [1, null, "x", {"status": 2}]},
-    "faults": [null, 3, {"code": 5, "active": "yes"}],
-    "service": {"due": {"item": "x"}, "last_visit": false},
-    "data_quality": 12
-  })");
+TEST(HtmlReport, OddAndNonFiniteValuesRenderAsNull) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  HealthReport odd;
+  odd.period = {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()};
+  odd.vehicle = {"", "7", nan};
+  odd.battery.soh = {inf, nan, -inf, ""};
+  odd.battery.status = "3";
+  odd.battery.projected_80_percent = {"20x1-99-99", nan};
+  odd.battery.degradation_percent_per_year = 1e308;
+  odd.battery.fleet_typical_percent_per_year = nan;
+  odd.charging.habit_scores = {-1, 0, 6, 99};
+  odd.charging.dc_energy_share = nan;
+  odd.charging.energy_kwh = inf;
+  odd.charging.sessions = -5;
+  odd.tyres = {"good", {{"", std::nullopt, std::nullopt}, {"x", nan, "2"}}};
+  odd.faults = {{"", -1, std::numeric_limits<std::int64_t>::max(), true}};
+  odd.service.due = {{"x", inf, std::numeric_limits<std::int64_t>::min(), false}};
+  odd.service.last_visit = std::numeric_limits<std::int64_t>::min();
+  odd.data_quality = {-1, std::numeric_limits<std::uint64_t>::max(), -1};
+  HealthReport projected_as_text = testing::sampleReport();
+  projected_as_text.battery.projected_80_percent.date = "in a few years";
 
-  for (const json& report : {odd, json(), json::object(), json::array(), json("text"), json(4)}) {
+  for (const HealthReport& report : {odd, HealthReport{}, projected_as_text}) {
     std::string page;
-    EXPECT_NO_THROW(page = renderHtml(report, {}, "en"));
-    EXPECT_TRUE(contains(page, "</html>")) << report.dump();
+    EXPECT_NO_THROW(page = renderHtml(report, testing::sampleCharts(), "en"));
+    EXPECT_TRUE(contains(page, "</html>"));
+    EXPECT_FALSE(contains(page, "nan"));
+    EXPECT_FALSE(contains(page, "inf"));
   }
 }
 
@@ -165,11 +178,11 @@ TEST(HtmlReport, AbsurdSohValuesStayInsideTheChart) {
 }
 
 TEST(HtmlReport, MarkupInReportStringsIsEscaped) {
-  json report = sampleReport();
-  report["vehicle"]["model"] = "<b>Aurora</b> \"S\" & 'T'";
-  report["vehicle"]["vin"] = "<script>alert(1)</script>";
-  report["faults"] = json::array({{{"code", "<i>P0A80"}, {"active", true}}});
-  report["service"]["due"] = json::array({{{"item", "<u>wipers"}, {"overdue", true}}});
+  HealthReport report = sampleReport();
+  report.vehicle.model = "<b>Aurora</b> \"S\" & 'T'";
+  report.vehicle.vin = "<script>alert(1)</script>";
+  report.faults = {{"<i>P0A80", 0, 0, true}};
+  report.service.due = {{"<u>wipers", std::nullopt, std::nullopt, true}};
   ChartData charts = sampleCharts();
   charts.monthly_distance_km = {{"<m>", 10.0}};
   charts.efficiency_by_ambient = {{"<band>", 15.0}};
@@ -188,8 +201,8 @@ TEST(HtmlReport, MarkupInReportStringsIsEscaped) {
 }
 
 TEST(HtmlReport, InvalidUtf8InReportStringsIsReplaced) {
-  json report = sampleReport();
-  report["vehicle"]["model"] = std::string("Aurora \xFF\xFE\xC0\xAF end");
+  HealthReport report = sampleReport();
+  report.vehicle.model = std::string("Aurora \xFF\xFE\xC0\xAF end");
 
   const std::string page = renderHtml(report, sampleCharts(), "en");
 
@@ -198,8 +211,8 @@ TEST(HtmlReport, InvalidUtf8InReportStringsIsReplaced) {
 }
 
 TEST(HtmlReport, BatteryNeedingAttentionShowsARedLightWithItsLabel) {
-  json report = sampleReport();
-  report["battery"]["status"] = "attention";
+  HealthReport report = sampleReport();
+  report.battery.status = "attention";
 
   const std::string en = lightTile(renderHtml(report, sampleCharts(), "en"), "battery");
   const std::string zh = lightTile(renderHtml(report, sampleCharts(), "zh-CN"), "battery");
@@ -227,9 +240,9 @@ TEST(HtmlReport, EachLightFollowsItsSystemsStatus) {
 }
 
 TEST(HtmlReport, WornBrakesShowARedLightAndAdviceInBothLanguages) {
-  json report = sampleReport();
-  report["brakes"]["status"] = "attention";
-  report["brakes"]["pad_wear_percent_max"] = 84.0;
+  HealthReport report = sampleReport();
+  report.brakes.status = "attention";
+  report.brakes.pad_wear_percent_max = 84.0;
 
   const std::string en = renderHtml(report, sampleCharts(), "en");
   const std::string zh = renderHtml(report, sampleCharts(), "zh-CN");
@@ -242,8 +255,8 @@ TEST(HtmlReport, WornBrakesShowARedLightAndAdviceInBothLanguages) {
 }
 
 TEST(HtmlReport, ActiveFaultTurnsTheFaultsLightRed) {
-  json report = sampleReport();
-  report["faults"][0]["active"] = true;
+  HealthReport report = sampleReport();
+  report.faults[0].active = true;
 
   const std::string page = renderHtml(report, sampleCharts(), "en");
 
@@ -260,13 +273,13 @@ TEST(HtmlReport, HighFastChargingShareGivesPlainAdvice) {
 }
 
 TEST(HtmlReport, HealthyCarIsToldToKeepItUp) {
-  json report = sampleReport();
-  report["battery"]["status"] = "good";
-  report["battery"]["cell_imbalance_mv_max"] = 12;
-  report["charging"]["dc_energy_share"] = 0.05;
-  report["charging"]["high_soc_dwell_hours"] = 2;
-  report["tyres"] = {{"status", "good"}, {"positions", json::array()}};
-  report["service"]["due"] = json::array();
+  HealthReport report = sampleReport();
+  report.battery.status = "good";
+  report.battery.cell_imbalance_mv_max = 12;
+  report.charging.dc_energy_share = 0.05;
+  report.charging.high_soc_dwell_hours = 2;
+  report.tyres = {"good", {}};
+  report.service.due = {};
 
   const std::string page = renderHtml(report, sampleCharts(), "en");
 
@@ -283,10 +296,10 @@ TEST(HtmlReport, UnknownLanguageFallsBackToEnglish) {
 }
 
 TEST(HtmlReport, PageStaysSmallEvenForHugeInputs) {
-  json report = sampleReport();
-  report["vehicle"]["model"] = std::string(100000, 'M');
-  report["faults"] = json::array();
-  for (int i = 0; i < 5000; ++i) report["faults"].push_back({{"code", "P" + std::to_string(i)}});
+  HealthReport report = sampleReport();
+  report.vehicle.model = std::string(100000, 'M');
+  report.faults.clear();
+  for (int i = 0; i < 5000; ++i) report.faults.push_back({"P" + std::to_string(i), 0, 0, false});
   ChartData charts = sampleCharts();
   for (int i = 0; i < 20000; ++i) {
     charts.soh.push_back({1769817600000 + i * 60000LL, 94.0, 93.0, 95.0});

@@ -1,93 +1,66 @@
-// Health reports for the HTML tests (unit and browser): one with every key of
-// contracts.md §4 filled in, one with every value null, and the chart series
-// that go with the full one.
+// Health reports for the HTML tests (unit and browser): one with every value
+// of docs/contract.md §4 filled in, one for a car with no data yet, and the
+// chart series that go with the full one.
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 
-#include "crm/reports/html.h"
+#include "crm/reports/chart_data.h"
+#include "crm/reports/report.h"
 
 namespace crm::reports::testing {
 
-inline nlohmann::json sampleReport() {
-  return nlohmann::json::parse(R"json({
-  "schema": "crm.v1.health-report",
-  "period": {"from": 1767225600000, "to": 1769817600000},
-  "vehicle": {"vin": "LSVAU2A37N2100001", "model": "Aurora S 75 kWh", "odometer_km": 48210},
-  "battery": {
-    "soh": {"value": 94.2, "low": 93.1, "high": 95.0, "source": "estimated"},
-    "soh_bms_percent": 94.8, "soh_estimated_percent": 94.2,
-    "degradation_percent_per_year": 2.1, "fleet_typical_percent_per_year": 2.3,
-    "projected_80_percent": {"date": "2032-09-15", "odometer_km": 246000},
-    "cell_imbalance_mv_max": 62, "status": "watch"
-  },
-  "charging": {
-    "sessions": 18, "energy_kwh": 312.4, "dc_energy_share": 0.22, "dc_sessions": 4,
-    "sessions_over_100kw": 1, "average_start_soc": 28.5, "average_end_soc": 86.0,
-    "high_soc_dwell_hours": 14.5, "deep_discharge_events": 1, "hot_charging_sessions": 0,
-    "habit_scores": {"fast_charging": 3, "high_soc_parking": 4, "deep_discharge": 5,
-                     "charging_temperature": 5}
-  },
-  "driving": {"distance_km": 1320.4, "trips": 64, "average_daily_km": 44.0,
-              "efficiency_kwh_per_100km": 16.8},
-  "usage": {"profile": "private", "average_daily_km": 44.0, "active_days_share": 0.87,
-            "night_driving_share": 0.12, "dc_sessions_per_week": 0.9},
-  "low_voltage_battery": {"min_rest_voltage_v": 12.45, "trend_v_per_month": -0.02, "status": "good"},
-  "brakes": {"pad_wear_percent_max": 31.0, "worst_position": "front_left", "km_to_pad_limit": 52000,
-             "fluid_level_percent_min": 96.0, "status": "good"},
-  "tyres": {"status": "watch", "positions": [
-    {"position": "front_left", "pressure_kpa": 248.0, "status": "good"},
-    {"position": "front_right", "pressure_kpa": 247.5, "status": "good"},
-    {"position": "rear_left", "pressure_kpa": 214.0, "status": "low"},
-    {"position": "rear_right", "pressure_kpa": 246.0, "status": "good"}]},
-  "faults": [{"code": "U0100", "first_seen": 1768176000000, "last_seen": 1768176000000,
-              "active": false}],
-  "service": {
-    "due": [
-      {"item": "tire_rotation", "due_in_km": 1790, "due_in_days": null, "overdue": false},
-      {"item": "cabin_filter", "due_in_km": null, "due_in_days": 392, "overdue": false},
-      {"item": "brake_fluid", "due_in_km": null, "due_in_days": 1123, "overdue": false},
-      {"item": "annual_inspection", "due_in_km": null, "due_in_days": -8, "overdue": true}],
-    "last_visit": 1762128000000, "visits_12_months": 1, "customer_status": "active"
-  },
-  "prompts": {"raised": 5, "delivered": 4, "accepted": 2, "snoozed": 1, "dismissed": 1},
-  "data_quality": {"samples": 1284500, "rejected": 312, "gaps": 3}
-})json");
+inline HealthReport sampleReport() {
+  HealthReport r;
+  r.period = {1767225600000, 1769817600000};
+  r.vehicle = {"LSVAU2A37N2100001", "Aurora S 75 kWh", 48210};
+  auto& b = r.battery;
+  b.soh = {94.2, 93.1, 95.0, "estimated"};
+  b.soh_bms_percent = 94.8;
+  b.soh_estimated_percent = 94.2;
+  b.degradation_percent_per_year = 2.1;
+  b.fleet_typical_percent_per_year = 2.3;
+  b.projected_80_percent = {"2032-09-15", 246000};
+  b.cell_imbalance_mv_max = 62;
+  b.status = "watch";
+  auto& c = r.charging;
+  c.sessions = 18;
+  c.energy_kwh = 312.4;
+  c.dc_energy_share = 0.22;
+  c.dc_sessions = 4;
+  c.sessions_over_100kw = 1;
+  c.average_start_soc = 28.5;
+  c.average_end_soc = 86.0;
+  c.high_soc_dwell_hours = 14.5;
+  c.deep_discharge_events = 1;
+  c.hot_charging_sessions = 0;
+  c.habit_scores = {3, 4, 5, 5};
+  r.driving = {1320.4, 64, 44.0, 16.8};
+  r.usage = {"private", 44.0, 0.87, 0.12, 0.9};
+  r.low_voltage_battery = {12.45, -0.02, "good"};
+  r.brakes = {31.0, "front_left", 52000, 96.0, "good"};
+  r.tyres = {"watch",
+             {{"front_left", 248.0, "good"},
+              {"front_right", 247.5, "good"},
+              {"rear_left", 214.0, "low"},
+              {"rear_right", 246.0, "good"}}};
+  r.faults = {{"U0100", 1768176000000, 1768176000000, false}};
+  r.service.due = {{"tire_rotation", 1790, std::nullopt, false},
+                   {"cabin_filter", std::nullopt, 392, false},
+                   {"brake_fluid", std::nullopt, 1123, false},
+                   {"annual_inspection", std::nullopt, -8, true}};
+  r.service.last_visit = 1762128000000;
+  r.service.visits_12_months = 1;
+  r.service.customer_status = "active";
+  r.prompts = {5, 4, 2, 1, 1};
+  r.data_quality = {1284500, 312, 3};
+  return r;
 }
 
-// Every key present, every value null: a car with no data yet.
-inline nlohmann::json allNullReport() {
-  return nlohmann::json::parse(R"json({
-  "schema": "crm.v1.health-report",
-  "period": {"from": null, "to": null},
-  "vehicle": {"vin": null, "model": null, "odometer_km": null},
-  "battery": {
-    "soh": {"value": null, "low": null, "high": null, "source": null},
-    "soh_bms_percent": null, "soh_estimated_percent": null,
-    "degradation_percent_per_year": null, "fleet_typical_percent_per_year": null,
-    "projected_80_percent": {"date": null, "odometer_km": null},
-    "cell_imbalance_mv_max": null, "status": null
-  },
-  "charging": {
-    "sessions": null, "energy_kwh": null, "dc_energy_share": null, "dc_sessions": null,
-    "sessions_over_100kw": null, "average_start_soc": null, "average_end_soc": null,
-    "high_soc_dwell_hours": null, "deep_discharge_events": null, "hot_charging_sessions": null,
-    "habit_scores": {"fast_charging": null, "high_soc_parking": null, "deep_discharge": null,
-                     "charging_temperature": null}
-  },
-  "driving": {"distance_km": null, "trips": null, "average_daily_km": null,
-              "efficiency_kwh_per_100km": null},
-  "usage": {"profile": null, "average_daily_km": null, "active_days_share": null,
-            "night_driving_share": null, "dc_sessions_per_week": null},
-  "low_voltage_battery": {"min_rest_voltage_v": null, "status": null},
-  "tyres": {"status": null, "positions": null},
-  "faults": null,
-  "service": {"due": null, "last_visit": null, "visits_12_months": null, "customer_status": null},
-  "prompts": {"raised": null, "delivered": null, "accepted": null, "snoozed": null,
-              "dismissed": null},
-  "data_quality": {"samples": null, "rejected": null, "gaps": null}
-})json");
+// A car with no data yet: every optional value null, counts zero, no habit
+// scored, no tyre, fault or service item, not even a VIN or a period.
+inline HealthReport allNullReport() {
+  return HealthReport{};
 }
 
 // A year of monthly SOH points ending with the report's value, and the

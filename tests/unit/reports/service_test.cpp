@@ -156,15 +156,20 @@ TEST(ServiceSection, TheReportUsesTheModelsTableAndTheStoredServiceRecords) {
   ReportContext shipped;
   shipped.maintenance = &config::builtinMaintenance();
   const auto r = buildHealthReport(*store, v, periodEnding(end, 30), shipped);
-  const auto& service = r["service"];
-  ASSERT_EQ(service["due"].size(), 5U);
-  EXPECT_EQ(service["due"][0]["item"], "tire_rotation");
-  EXPECT_TRUE(service["due"][0]["due_in_km"].is_null());  // no odometer data
-  EXPECT_EQ(service["due"][4]["item"], "annual_inspection");
-  EXPECT_EQ(service["due"][4]["due_in_days"], 294);  // 2026-12-01 from 2026-02-10
-  EXPECT_EQ(service["last_visit"], 1769904000000);   // 2026-02-01
-  EXPECT_EQ(service["visits_12_months"], 2);
-  EXPECT_EQ(service["customer_status"], "swing");
+  const auto& service = r.service;
+  ASSERT_EQ(service.due.size(), 5U);
+  EXPECT_EQ(service.due[0].item, "tire_rotation");
+  EXPECT_FALSE(service.due[0].due_in_km.has_value());  // no odometer data
+  EXPECT_EQ(service.due[4].item, "annual_inspection");
+  EXPECT_EQ(service.due[4].due_in_days, 294);    // 2026-12-01 from 2026-02-10
+  EXPECT_EQ(service.last_visit, 1769904000000);  // 2026-02-01
+  EXPECT_EQ(service.visits_12_months, 2);
+  EXPECT_EQ(service.customer_status, "swing");
+  // And as published: a missing figure is null, the visit an instant.
+  const auto published = toJson(r)["service"];
+  EXPECT_TRUE(published["due"][0]["due_in_km"].is_null());
+  EXPECT_EQ(published["due"][4]["due_in_days"], 294);
+  EXPECT_EQ(published["last_visit"], 1769904000000);
 
   // A model's own table: the Leaf's 12,000 km rotation vs the default 10,000.
   MaintenanceTable table;
@@ -173,10 +178,10 @@ TEST(ServiceSection, TheReportUsesTheModelsTableAndTheStoredServiceRecords) {
   ReportContext ctx;
   ctx.maintenance = &table;
   const auto r2 = buildHealthReport(*store, v, periodEnding(end, 30), ctx);
-  ASSERT_EQ(r2["service"]["due"].size(), 1U);
-  EXPECT_EQ(r2["service"]["due"][0]["item"], "brake_fluid");
-  EXPECT_EQ(r2["service"]["due"][0]["due_in_days"], -40);  // 2026-01-01 from 2026-02-10
-  EXPECT_EQ(r2["service"]["due"][0]["overdue"], true);
+  ASSERT_EQ(r2.service.due.size(), 1U);
+  EXPECT_EQ(r2.service.due[0].item, "brake_fluid");
+  EXPECT_EQ(r2.service.due[0].due_in_days, -40);  // 2026-01-01 from 2026-02-10
+  EXPECT_TRUE(r2.service.due[0].overdue);
 }
 
 }  // namespace

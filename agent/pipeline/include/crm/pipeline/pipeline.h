@@ -22,7 +22,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 
@@ -32,6 +31,7 @@
 #include "crm/common/result.h"
 #include "crm/os/clock.h"
 #include "crm/reports/maintenance.h"
+#include "crm/reports/report.h"
 #include "crm/store/store.h"
 #include "crm/telemetry/ingest.h"
 #include "crm/vehicle/record.h"
@@ -61,7 +61,7 @@ struct CommandCounts {
 // The report made when a finite source ends: the period ending at its last sample.
 struct FinalReport {
   analytics::Period period;
-  nlohmann::json report;
+  reports::HealthReport report;
 };
 
 class Pipeline {

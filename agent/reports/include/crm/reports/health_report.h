@@ -1,18 +1,19 @@
-// The vehicle health report (schema crm.v1.health-report, contracts.md §4):
-// every key present, null where the data cannot support a value. Built from
-// the store's records and roll-ups through the analytics summaries, so its
-// cost grows with the period reported, not with the car's age.
+// Making the vehicle health report (report.h, docs/contract.md §4) and the
+// chart series of its HTML page. Built from the store's records and roll-ups
+// through the analytics summaries, so its cost grows with the period
+// reported, not with the car's age.
 //
 // Threading: one thread.
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "crm/analytics/health.h"
-#include "crm/reports/html.h"
+#include "crm/common/result.h"
+#include "crm/reports/chart_data.h"
 #include "crm/reports/maintenance.h"
+#include "crm/reports/report.h"
 #include "crm/store/store.h"
 #include "crm/vehicle/vehicle_info.h"
 
@@ -30,8 +31,10 @@ struct ReportContext {
   bool on_request = false;
 };
 
-nlohmann::json buildHealthReport(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
-                                 analytics::Period period, const ReportContext& context);
+// The report for `period`. A failed read shows as missing data here: check
+// store.takeReadError() afterwards (generateReport does).
+HealthReport buildHealthReport(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                               analytics::Period period, const ReportContext& context);
 
 // The series behind the HTML charts for the same period (SOH history over
 // all the car's life, so the projection has its context).
@@ -39,9 +42,9 @@ ChartData buildChartData(const store::Reader& store, const vehicle::VehicleInfo&
                          analytics::Period period);
 
 // Builds the report, stores it in the history, and queues it to the outbox
-// as health-report (body = the report). Returns the report. A failed read
+// as health-report (body = toJson(report)). Returns the report. A failed read
 // makes no report (an error), never one with sections missing.
-Result<nlohmann::json, store::StoreError> generateReport(
+Result<HealthReport, store::StoreError> generateReport(
     const store::Reader& reader, store::History& history, store::Outbox& outbox,
     const vehicle::VehicleInfo& vehicle, analytics::Period period, const ReportContext& context);
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <chrono>
 #include <cmath>
-#include <cstdio>
+
+#include "crm/common/civil_time.h"
 
 namespace crm::reports::html {
 namespace {
@@ -126,81 +126,15 @@ std::string percentOf(double share) {
 }
 
 std::string dateOf(std::int64_t ms) {
-  using namespace std::chrono;
-  // Far outside any car's life the calendar types overflow: show no date.
-  constexpr std::int64_t kLimit = 100000LL * 86400000LL;  // about 270 years
+  // Far outside any car's life a date means a corrupt value: show none.
+  constexpr std::int64_t kLimit = 100000 * civil::kMsPerDay;  // about 270 years
   if (ms < -kLimit || ms > kLimit) return "\xE2\x80\x94";
-  const auto days = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(ms)));
-  const year_month_day ymd(days);
-  std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf.data();
+  return civil::isoDate(ms);
 }
 
-std::optional<std::int64_t> parseDate(std::string_view s) {
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  const auto num = [&](std::size_t at, std::size_t len, auto& out) {
-    const auto r = std::from_chars(s.data() + at, s.data() + at + len, out);
-    return r.ec == std::errc{} && r.ptr == s.data() + at + len;
-  };
-  if (!num(0, 4, y) || !num(5, 2, m) || !num(8, 2, d)) return std::nullopt;
-  using namespace std::chrono;
-  const year_month_day ymd{year(y), month(m), day(d)};
-  if (!ymd.ok()) return std::nullopt;
-  return duration_cast<milliseconds>(sys_days(ymd).time_since_epoch()).count();
-}
-
-const nlohmann::json* find(const nlohmann::json& root,
-                           std::initializer_list<std::string_view> path) {
-  const nlohmann::json* at = &root;
-  for (const auto key : path) {
-    if (!at->is_object()) return nullptr;
-    const auto it = at->find(key);
-    if (it == at->end()) return nullptr;
-    at = &*it;
-  }
-  return at;
-}
-
-std::optional<double> number(const nlohmann::json& root,
-                             std::initializer_list<std::string_view> path) {
-  const auto* j = find(root, path);
-  if (j == nullptr || !j->is_number()) return std::nullopt;
-  const double v = j->get<double>();
-  if (!std::isfinite(v)) return std::nullopt;
+std::optional<double> finite(std::optional<double> v) {
+  if (v && !std::isfinite(*v)) return std::nullopt;
   return v;
-}
-
-std::optional<std::string> text(const nlohmann::json& root,
-                                std::initializer_list<std::string_view> path) {
-  const auto* j = find(root, path);
-  if (j == nullptr || !j->is_string()) return std::nullopt;
-  return j->get_ref<const std::string&>();
-}
-
-std::optional<bool> flag(const nlohmann::json& root, std::initializer_list<std::string_view> path) {
-  const auto* j = find(root, path);
-  if (j == nullptr || !j->is_boolean()) return std::nullopt;
-  return j->get<bool>();
-}
-
-const nlohmann::json* array(const nlohmann::json& root,
-                            std::initializer_list<std::string_view> path) {
-  const auto* j = find(root, path);
-  return j != nullptr && j->is_array() ? j : nullptr;
-}
-
-std::optional<std::string> dateValue(const nlohmann::json& root,
-                                     std::initializer_list<std::string_view> path) {
-  // The range check keeps the cast defined for absurd values.
-  if (auto ms = number(root, path); ms && std::fabs(*ms) < 1e15) {
-    return dateOf(static_cast<std::int64_t>(*ms));
-  }
-  if (auto s = text(root, path); s && !s->empty()) return s;
-  return std::nullopt;
 }
 
 }  // namespace crm::reports::html

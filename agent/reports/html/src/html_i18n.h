@@ -1,5 +1,5 @@
 // Every visible string of the HTML report, in English and Simplified Chinese.
-// Private to the reports component.
+// Private to crm_report_html.
 //
 // Threading: pure functions over constant tables.
 #pragma once

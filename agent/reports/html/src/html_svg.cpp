@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "crm/common/civil_time.h"
 #include "html_text.h"
 
 namespace crm::reports::html {
@@ -105,7 +106,7 @@ std::string bandName(const std::string& key) {
 
 }  // namespace
 
-std::string sohChart(const nlohmann::json& report, const ChartData& charts, Lang lang) {
+std::string sohChart(const BatterySection& battery, const ChartData& charts, Lang lang) {
   std::vector<ChartData::SohPoint> pts;
   for (const auto& p : charts.soh) {
     if (std::isfinite(p.value) && std::isfinite(p.low) && std::isfinite(p.high)) pts.push_back(p);
@@ -125,15 +126,15 @@ std::string sohChart(const nlohmann::json& report, const ChartData& charts, Lang
   }
   const double t0 = static_cast<double>(pts.front().ts_ms);
   const double tl = static_cast<double>(pts.back().ts_ms);
-  // The date is "YYYY-MM-DD"; epoch ms is accepted too. A projection at or
-  // before the last point would draw backwards, one decades away would squash
-  // the history into a sliver: leave both out.
+  // The date is "YYYY-MM-DD". A projection at or before the last point would
+  // draw backwards, one decades away would squash the history into a sliver:
+  // leave both out.
   // (A plain double and a flag: GCC 12 warns on std::optional<double> here.)
-  double proj = number(report, {"battery", "projected_80_percent", "date"}).value_or(0);
-  if (auto d = text(report, {"battery", "projected_80_percent", "date"})) {
-    proj = static_cast<double>(parseDate(*d).value_or(0));
+  double proj = 0;
+  if (const auto& d = battery.projected_80_percent.date) {
+    proj = static_cast<double>(civil::parseIsoDate(*d).value_or(0));
   }
-  const bool has_proj = proj > tl && proj < tl + 50 * 365.25 * 86400000.0;
+  const bool has_proj = proj > tl && proj < tl + 50 * 365.25 * civil::kMsPerDay;
   // Past one and a half times the history the projection is cut at the
   // edge: drawn to its end, a short history would shrink to a sliver.
   const double t1 = has_proj ? std::min(proj, tl + 1.5 * (tl - t0)) : tl;
@@ -193,8 +194,8 @@ std::string sohChart(const nlohmann::json& report, const ChartData& charts, Lang
   return s + "</svg>";
 }
 
-std::string chargingMixChart(const nlohmann::json& report, Lang lang) {
-  const auto dc = number(report, {"charging", "dc_energy_share"});
+std::string chargingMixChart(const ChargingSection& charging, Lang lang) {
+  const auto dc = finite(charging.dc_energy_share);
   if (!dc) return noData(lang);
   const double share = std::clamp(*dc, 0.0, 1.0);
   constexpr double kR = 66, kCx = 95, kCy = 105;
@@ -207,7 +208,7 @@ std::string chargingMixChart(const nlohmann::json& report, Lang lang) {
        num(circumference) + "\" transform=\"rotate(-90 " + num(kCx) + " " + num(kCy) + ")\"/>";
   s += label(kCx, kCy + 4, percentOf(share) + " %", "middle", "big");
   s += label(kCx, kCy + 26, tr(lang, Msg::kDc), "middle", "ax");
-  const auto energy = number(report, {"charging", "energy_kwh"});
+  const auto energy = finite(charging.energy_kwh);
   const auto kwh = [&](double part) {
     return energy ? " \xC2\xB7 " + grouped(*energy * part, 0) + " kWh" : std::string();
   };
@@ -215,12 +216,10 @@ std::string chargingMixChart(const nlohmann::json& report, Lang lang) {
   s += label(216, 92, percentOf(1 - share) + " %" + kwh(1 - share), "start", "lv");
   s += legend(200, 130, "swdc", tr(lang, Msg::kDc));
   s += label(216, 152, percentOf(share) + " %" + kwh(share), "start", "lv");
-  const auto sessions = number(report, {"charging", "sessions"});
-  const auto dcs = number(report, {"charging", "dc_sessions"});
-  if (sessions && dcs) {
-    s += label(216, 172, trf(lang, Msg::kSessionsCount, {fixed(*dcs, 0), fixed(*sessions, 0)}),
-               "start", "ax");
-  }
+  s += label(
+      216, 172,
+      trf(lang, Msg::kSessionsCount, {fixed(charging.dc_sessions, 0), fixed(charging.sessions, 0)}),
+      "start", "ax");
   return s + "</svg>";
 }
 

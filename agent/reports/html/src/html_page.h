@@ -1,5 +1,5 @@
 // The page frame of the HTML report: the inline style sheet and the font
-// lists. Private to the reports component.
+// lists. Private to crm_report_html.
 #pragma once
 
 #include <string>

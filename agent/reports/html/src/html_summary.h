@@ -1,15 +1,14 @@
 // The first screen of the HTML report: a traffic light per system, the key
-// figures and the habit scores. Private to the reports component.
+// figures and the habit scores. Private to crm_report_html.
 //
-// Threading: pure functions. Every function returns HTML-safe markup and
-// reads the report through html_text.h, so nulls and wrong types render as
-// "not enough data".
+// Threading: pure functions. Every function returns HTML-safe markup; nulls
+// and non-finite numbers render as "not enough data".
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "crm/reports/report.h"
 #include "html_i18n.h"
 
 namespace crm::reports::html {
@@ -26,11 +25,11 @@ struct SystemLight {
   std::string detail;  // one short HTML-safe line; may be empty
 };
 
-// The six systems, in display order.
-std::vector<SystemLight> systemLights(const nlohmann::json& report, Lang lang);
+// The seven systems, in display order.
+std::vector<SystemLight> systemLights(const HealthReport& report, Lang lang);
 
 std::string renderLights(const std::vector<SystemLight>& lights, Lang lang);
-std::string renderFigures(const nlohmann::json& report, Lang lang);
-std::string renderHabits(const nlohmann::json& report, Lang lang);
+std::string renderFigures(const HealthReport& report, Lang lang);
+std::string renderHabits(const ChargingSection& charging, Lang lang);
 
 }  // namespace crm::reports::html

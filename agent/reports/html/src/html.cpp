@@ -25,19 +25,16 @@ constexpr std::size_t kAdviceOnFirstScreen = 3;
 // Longer model names or VINs are not real; they are cut to keep the page small.
 constexpr std::size_t kMaxName = 80;
 
-std::string header(const nlohmann::json& r, Lang lang) {
-  std::string vehicle =
-      html::escape(html::clip(html::text(r, {"vehicle", "model"}).value_or(""), kMaxName));
-  if (auto vin = html::text(r, {"vehicle", "vin"})) {
+std::string header(const HealthReport& r, Lang lang) {
+  std::string vehicle = html::escape(html::clip(r.vehicle.model, kMaxName));
+  if (!r.vehicle.vin.empty()) {
     vehicle += (vehicle.empty() ? "" : " \xC2\xB7 ") + std::string(tr(lang, Msg::kVin)) + " " +
-               html::escape(html::clip(*vin, kMaxName));
+               html::escape(html::clip(r.vehicle.vin, kMaxName));
   }
-  const auto from = html::dateValue(r, {"period", "from"});
-  const auto to = html::dateValue(r, {"period", "to"});
+  // A report that was never built has no period to show.
   std::string period;
-  if (from || to) {
-    period = html::escape(from.value_or("\xE2\x80\x94")) + " \xE2\x80\x93 " +
-             html::escape(to.value_or("\xE2\x80\x94"));
+  if (r.period.to_ms > r.period.from_ms) {
+    period = html::dateOf(r.period.from_ms) + " \xE2\x80\x93 " + html::dateOf(r.period.to_ms);
   }
   return "<header><div><h1>" + std::string(tr(lang, Msg::kTitle)) + "</h1><div class=\"veh\">" +
          vehicle + "</div></div><div class=\"period\">" + period + "</div></header>";
@@ -53,24 +50,22 @@ std::string card(Msg title, const std::string& body, Lang lang) {
   return "<div class=\"card\"><h2>" + std::string(tr(lang, title)) + "</h2>" + body + "</div>";
 }
 
-std::string footer(const nlohmann::json& r, Lang lang) {
-  const auto samples = html::number(r, {"data_quality", "samples"});
-  if (!samples) return "";
-  const auto count = [&](const char* key) {
-    const auto v = html::number(r, {"data_quality", key});
-    return v ? html::grouped(*v, 0) : std::string("\xE2\x80\x94");
-  };
+std::string footer(const DataQualitySection& q, Lang lang) {
+  const auto count = [](double v) { return html::grouped(v, 0); };
+  const std::string rejected =
+      q.rejected ? count(static_cast<double>(*q.rejected)) : "\xE2\x80\x94";
   return "<footer>" +
          html::trf(lang, Msg::kDataQuality,
-                   {html::grouped(*samples, 0), count("rejected"), count("gaps")}) +
+                   {count(static_cast<double>(q.samples)), rejected,
+                    count(static_cast<double>(q.gaps))}) +
          "</footer>";
 }
 
-std::string render(const nlohmann::json& r, const ChartData& charts, Lang lang) {
+std::string render(const HealthReport& r, const ChartData& charts, Lang lang) {
   const auto advice = html::adviceFor(r, lang);
   std::string title = tr(lang, Msg::kTitle);
-  if (auto model = html::text(r, {"vehicle", "model"})) {
-    title += " \xC2\xB7 " + html::escape(html::clip(*model, kMaxName));
+  if (!r.vehicle.model.empty()) {
+    title += " \xC2\xB7 " + html::escape(html::clip(r.vehicle.model, kMaxName));
   }
   std::string h;
   h.reserve(std::size_t{48} * 1024);  // a typical page, in one allocation
@@ -86,14 +81,14 @@ std::string render(const nlohmann::json& r, const ChartData& charts, Lang lang) 
   h += "<div class=\"screen\">" + header(r, lang) +
        html::renderLights(html::systemLights(r, lang), lang);
   h += "<div class=\"main\">" + html::renderFigures(r, lang) + "<div class=\"side\">";
-  h += "<div class=\"panel\">" + html::renderHabits(r, lang) + "</div>";
+  h += "<div class=\"panel\">" + html::renderHabits(r.charging, lang) + "</div>";
   h += "<div class=\"panel\"><h2>" + std::string(tr(lang, Msg::kAdvice)) + "</h2>" +
        adviceList(advice, 0, kAdviceOnFirstScreen) + "</div>";
   h += "</div></div></div>";
   h += "<div class=\"more\"><h2>" + std::string(tr(lang, Msg::kDetails)) +
        "</h2><div class=\"charts\">";
-  h += card(Msg::kChartSoh, html::sohChart(r, charts, lang), lang);
-  h += card(Msg::kChartMix, html::chargingMixChart(r, lang), lang);
+  h += card(Msg::kChartSoh, html::sohChart(r.battery, charts, lang), lang);
+  h += card(Msg::kChartMix, html::chargingMixChart(r.charging, lang), lang);
   h += card(Msg::kChartSoc, html::socChart(charts, lang), lang);
   h += card(Msg::kChartMonthly, html::monthlyChart(charts, lang), lang);
   h += card(Msg::kChartEfficiency, html::efficiencyChart(charts, lang), lang);
@@ -102,20 +97,20 @@ std::string render(const nlohmann::json& r, const ChartData& charts, Lang lang) 
   if (advice.size() > kAdviceOnFirstScreen) {
     h += card(Msg::kMoreAdvice, adviceList(advice, kAdviceOnFirstScreen, advice.size()), lang);
   }
-  h += footer(r, lang) + "</div></body></html>\n";
+  h += footer(r.data_quality, lang) + "</div></body></html>\n";
   return h;
 }
 
 }  // namespace
 
-std::string renderHtml(const nlohmann::json& report, const ChartData& charts,
+std::string renderHtml(const HealthReport& report, const ChartData& charts,
                        const std::string& language) {
   const Lang lang = html::langOf(language);
   try {
     return render(report, charts, lang);
   } catch (...) {
-    // Only allocation can fail here (every read is type-checked); a page
-    // that says nothing beats an exception leaving the renderer.
+    // Only allocation can fail here; a page that says nothing beats an
+    // exception leaving the renderer.
   }
   try {
     return std::string("<!DOCTYPE html>\n<html lang=\"") + html::langTag(lang) +
