@@ -1,5 +1,7 @@
 #include "crm/pipeline/pipeline.h"
 
+#include <cstdlib>
+
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
 #include "crm/reports/health_report.h"
@@ -27,21 +29,26 @@ struct Pipeline::Impl {
     return commands::Context{ingest.vehicle(), clock.nowMs(), reportContext()};
   }
 
-  // Each report period, at the end of a local day. A report that cannot be
-  // made is logged and tried again at the next day's end (it is still due):
-  // the data keeps flowing meanwhile.
+  // Each report period, at the end of a local day. A report that could not
+  // be read is logged and tried again at the next day's end (it is still
+  // due; nothing was written): the data keeps flowing meanwhile. A failed
+  // write is a store failure like any other.
   bool maybeReport(std::int64_t day_end_ms) {
-    if (!reports::reportDue(store, day_end_ms, options.report_period_days)) return true;
+    auto due = reports::reportDue(store, day_end_ms, options.report_period_days);
+    if (!due) return readFailed(due.error());
+    if (!*due) return true;
     const auto period = reports::periodEnding(day_end_ms, options.report_period_days);
     auto report =
         reports::generateReport(store, store, store, ingest.vehicle(), period, reportContext());
-    if (!report) {
-      log::error("pipeline: health report: {}", report.error().message);
-      return true;
-    }
+    if (!report) return readFailed(report.error());
     log::info("pipeline: health report queued for the {} days ending {}",
               options.report_period_days, civil::isoDate(day_end_ms - 1, store.utcOffsetMinutes()));
     return true;
+  }
+
+  bool readFailed(const Error<store::StoreError>& error) {
+    log::error("pipeline: health report: {}", error.message);
+    return error.code == store::StoreError::kRead;
   }
 
   void counted(const commands::Outcome& outcome, int line) {
@@ -66,6 +73,8 @@ struct Pipeline::Impl {
   analytics::Analytics analytics;
   commands::Processor commands;
   CommandCounts command_counts;
+  // The clock's now minus the last sample's time, when it was fed.
+  std::optional<std::int64_t> last_lag_ms;
   std::function<void(const commands::Outcome&, int)> on_command;
 };
 
@@ -76,6 +85,9 @@ Pipeline::~Pipeline() = default;
 
 bool Pipeline::feed(const vehicle::Record& record) {
   Impl& im = *impl_;
+  if (const auto* sample = std::get_if<vehicle::Sample>(&record)) {
+    im.last_lag_ms = im.clock.nowMs() - sample->ts_ms;
+  }
   if (!im.ingest.feed(record)) return false;
   if (std::holds_alternative<vehicle::VehicleFacts>(record)) {
     im.analytics.setVehicle(im.ingest.vehicle());
@@ -97,10 +109,13 @@ commands::Outcome Pipeline::command(std::string_view name, std::string_view payl
 
 bool Pipeline::tick() {
   Impl& im = *impl_;
+  // Live: the last sample arrived when the clock agreed with its time. A
+  // simulated or recorded car behind (or ahead of) the clock is not.
+  if (!im.last_lag_ms || std::abs(*im.last_lag_ms) > im.options.live_lag_ms) return true;
   const auto newest = im.store.newestSampleMs();
   if (!newest) return true;
   const std::int64_t now = im.clock.nowMs();
-  if (now < *newest || now - *newest > im.options.live_window_ms) return true;
+  if (now - *newest > im.options.live_window_ms) return true;
   return im.ingest.advanceTo(now - im.options.day_close_grace_ms);
 }
 

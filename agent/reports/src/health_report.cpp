@@ -133,7 +133,7 @@ Result<HealthReport, store::StoreError> generateReport(
   // A section that could not be read would show as "no data": no report
   // rather than a wrong one.
   if (auto failed = reader.takeReadError()) {
-    return fail(store::StoreError::kIo, "report not made, a read failed: " + *failed);
+    return fail(store::StoreError::kRead, "report not made, a read failed: " + *failed);
   }
   const std::string text = toJson(report).dump();
   if (auto id = history.addReport(
@@ -146,12 +146,19 @@ Result<HealthReport, store::StoreError> generateReport(
   return report;
 }
 
-bool reportDue(const store::Reader& store, std::int64_t now_ms, int period_days) {
+Result<bool, store::StoreError> reportDue(const store::Reader& store, std::int64_t now_ms,
+                                          int period_days) {
+  if (auto stale = store.takeReadError())
+    log::warn("report: an earlier read had failed: {}", *stale);
   const std::int64_t period = period_days * kMsPerDay;
   // Reports made on request do not move the schedule.
-  if (auto last = store.latestPeriodicReport()) return now_ms - last->period_to >= period;
+  const auto last = store.latestPeriodicReport();
+  // "No report yet" must not be a read failure in disguise.
+  if (auto failed = store.takeReadError()) return fail(store::StoreError::kRead, *failed);
+  if (last) return now_ms - last->period_to >= period;
   // No report yet: the first one once a whole period of data exists.
   const auto first = store.dailyRollups(store.dayStart(now_ms - period));
+  if (auto failed = store.takeReadError()) return fail(store::StoreError::kRead, *failed);
   return !first.empty();
 }
 

@@ -56,7 +56,7 @@ Result<std::optional<std::string>, store::StoreError> dailyBody(const store::Rea
   if (auto stale = store.takeReadError())
     log::warn("daily: an earlier read had failed: {}", *stale);
   const auto rs = store.dailyRollups(day_start_ms);
-  if (auto failed = store.takeReadError()) return fail(store::StoreError::kIo, *failed);
+  if (auto failed = store.takeReadError()) return fail(store::StoreError::kRead, *failed);
   if (rs.empty()) return std::optional<std::string>();
   json b;
   std::int64_t samples = 0;
@@ -88,7 +88,7 @@ Result<std::optional<std::string>, store::StoreError> dailyBody(const store::Rea
   b["ambient_min_c"] = amb != nullptr ? round(amb->min, 1) : json(nullptr);
   b["ambient_max_c"] = amb != nullptr ? round(amb->max, 1) : json(nullptr);
   b["samples"] = samples;
-  if (auto failed = store.takeReadError()) return fail(store::StoreError::kIo, *failed);
+  if (auto failed = store.takeReadError()) return fail(store::StoreError::kRead, *failed);
   return std::optional<std::string>(b.dump());
 }
 

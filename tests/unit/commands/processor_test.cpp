@@ -336,10 +336,10 @@ TEST_F(ProcessorTest, AReportOnRequestLeavesTheNextPeriodicReportDue) {
   ASSERT_TRUE(
       store_->addReport({0, kNow - 15 * kDay, kNow - 8 * kDay, kNow - 8 * kDay, "{}", false}).ok());
   ASSERT_TRUE(store_->commit().ok());
-  ASSERT_TRUE(reports::reportDue(*store_, kNow, 7));
+  ASSERT_TRUE(*reports::reportDue(*store_, kNow, 7));
   ASSERT_EQ(send("report-request", envelope({{"period_days", 7}}).dump()).status,
             CommandStatus::kOk);
-  EXPECT_TRUE(reports::reportDue(*store_, kNow, 7));
+  EXPECT_TRUE(*reports::reportDue(*store_, kNow, 7));
 }
 
 // Runs one statement on the cache through a second connection.

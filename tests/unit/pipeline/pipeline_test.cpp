@@ -97,6 +97,20 @@ TEST_F(PipelineTest, DataThatIsNotLiveIsNeverClosedByTheClock) {
   EXPECT_TRUE(committedKinds().empty());
 }
 
+TEST_F(PipelineTest, DataAnHourBehindTheClockIsNotClosedByItAtMidnight) {
+  // A simulated car paced at real time but started an hour before the
+  // clock: every sample arrives an hour late.
+  for (int h = 20; h < 24; ++h) {
+    clock_.set(kT0 + (h + 1) * kHour);
+    const std::int64_t t = kT0 + h * kHour;
+    ASSERT_TRUE(pipeline_->feed(vehicle::Sample{t, sig::kTraveledDistance, 1000e3 + h, 0}));
+  }
+  // 00:30 by the clock; the data is at 23:00 and the day is not over for it.
+  clock_.set(kT0 + kDay + 30 * 60'000);
+  ASSERT_TRUE(pipeline_->tick());
+  EXPECT_TRUE(committedKinds().empty());
+}
+
 TEST_F(PipelineTest, ACommandIsJudgedAtTheClocksNow) {
   sampleNow(1000);
   const std::int64_t now = clock_.nowMs();

@@ -46,8 +46,11 @@ struct PipelineOptions {
   int report_period_days = 30;
   reports::MaintenanceTable maintenance;
   // tick() closes a local day by the clock only while the car's data is
-  // live: its newest sample no older than this. A simulated or recorded car
-  // whose data is not "now" never has its days closed by the wall clock.
+  // live: the last sample's time was within live_lag_ms of the clock when
+  // it arrived, and it is no older than live_window_ms. A simulated or
+  // recorded car whose data is not "now" never has its days closed by the
+  // wall clock, however close behind it runs.
+  std::int64_t live_lag_ms = 5LL * 60'000;
   std::int64_t live_window_ms = 6LL * 3'600'000;
   // And only this long after midnight: a sample of the old day still in
   // flight when the day turns belongs to it.

@@ -50,7 +50,9 @@ Result<HealthReport, store::StoreError> generateReport(
 
 // True when `period_days` have passed since the period of the last stored
 // periodic report ended (or since the first data, when there is no report yet).
-bool reportDue(const store::Reader& store, std::int64_t now_ms, int period_days);
+// A failed read is an error (kRead), never "not due" or "no report yet".
+Result<bool, store::StoreError> reportDue(const store::Reader& store, std::int64_t now_ms,
+                                          int period_days);
 
 // The default period: `days` ending at `end_ms`.
 analytics::Period periodEnding(std::int64_t end_ms, int days);

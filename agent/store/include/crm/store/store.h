@@ -30,7 +30,8 @@ namespace crm::store {
 
 enum class StoreError : std::uint8_t {
   kCannotOpen,  // the file or its folder cannot be opened or created
-  kIo,          // a read or write failed (disk full, I/O error)
+  kIo,          // a write failed (disk full, I/O error), or a read where noted
+  kRead,        // a read failed: nothing was changed; trying again later is safe
   kCorrupt,     // a stored value is not what was written (e.g. a meta value not a number)
 };
 
