@@ -38,10 +38,13 @@ void line(const char* what, double value, const char* op, double target, bool pa
 }
 
 void report(const RunConfig& rc, const RunResult& r, const Targets& t) {
-  std::printf("%s seed=%llu chemistry=%s bms_soh=%s days=%.0f (%.1f s)\n",
+  std::printf("%s seed=%llu chemistry=%s bms_soh=%s%s%s%s%s days=%.0f (%.1f s)\n",
               crm::vehicle::usageProfileName(rc.sim.profile),
               static_cast<unsigned long long>(rc.sim.seed), rc.sim.chemistry.c_str(),
-              rc.sim.bms_reports_soh ? "yes" : "no", rc.sim.days, r.seconds);
+              rc.sim.bms_reports_soh ? "yes" : "no", rc.sim.late_first_soc ? " late_first_soc" : "",
+              rc.sim.lfp_soc_noise ? " lfp_soc_noise" : "",
+              rc.sim.soh_whole_percent ? " soh_whole_percent" : "",
+              rc.sim.energy_counters ? "" : " no_energy_counters", rc.sim.days, r.seconds);
   std::printf("  sessions truth=%d detected=%d inferred=%d; trips truth(observed)=%d detected=%d\n",
               r.truth_sessions, r.detected_sessions, r.inferred_sessions, r.truth_trips,
               r.trips_detected);
@@ -120,6 +123,29 @@ int main(int argc, char** argv) {
       // stands alone), and one in three is an LFP pack.
       rc.sim.bms_reports_soh = s % 3 != 1;
       if (s % 3 == 2) rc.sim.chemistry = "LFP";
+      report(rc, crm::accuracy::runOne(rc, dir), targets);
+      ++runs;
+    }
+  }
+  // Cars as recordings made elsewhere bring them (issue 12): first data
+  // while parked with the first SOC a report later, and LFP packs whose BMS
+  // scatters its SOC, re-anchors it at full charge, reports SOH in whole
+  // percent and no energy counters.
+  for (UsageProfile profile : {UsageProfile::kPrivate, UsageProfile::kRideHailing}) {
+    for (bool lfp_bms : {false, true}) {
+      RunConfig rc;
+      rc.sim.seed = 2000 + 17 * static_cast<std::uint64_t>(runs);
+      rc.sim.profile = profile;
+      rc.sim.days = days;
+      rc.sim.noise = true;
+      rc.sim.gaps = true;
+      rc.sim.late_first_soc = true;
+      if (lfp_bms) {
+        rc.sim.chemistry = "LFP";
+        rc.sim.lfp_soc_noise = true;
+        rc.sim.soh_whole_percent = true;
+        rc.sim.energy_counters = false;
+      }
       report(rc, crm::accuracy::runOne(rc, dir), targets);
       ++runs;
     }

@@ -16,7 +16,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
+#include <set>
 
 #include "crm/testing/temp_dir.h"
 #include "process.h"
@@ -81,8 +83,9 @@ void regenerate(const json& scenario, const TempDir& dir, const std::string& rec
   gzipFile(dir.file("rec.jsonl"), recording);
 }
 
-// "expect_outbox": [{"kind", "where": {pointer: value}, "min"}]: at least
-// `min` messages of that kind whose payload matches every pointer.
+// "expect_outbox": [{"kind", "where": {pointer: value}, "min", "max"}]: at
+// least `min` and at most `max` messages of that kind whose payload matches
+// every pointer.
 void expectOutbox(const json& scenario, const std::string& outbox_path) {
   if (!scenario.contains("expect_outbox")) return;
   std::vector<json> messages;
@@ -107,7 +110,53 @@ void expectOutbox(const json& scenario, const std::string& outbox_path) {
       }
       n += match ? 1 : 0;
     }
-    EXPECT_GE(n, e["min"].get<int>()) << e.dump();
+    if (e.contains("min")) {
+      EXPECT_GE(n, e["min"].get<int>()) << e.dump();
+    }
+    if (e.contains("max")) {
+      EXPECT_LE(n, e["max"].get<int>()) << e.dump();
+    }
+  }
+}
+
+// SOC values (to the hundredth, as charge-session bodies carry them) that
+// the recording reports.
+std::set<long long> reportedSocs(const std::string& recording) {
+  std::set<long long> out;
+  gzFile f = gzopen(recording.c_str(), "rb");
+  if (f == nullptr) return out;
+  std::string line;
+  char buf[4096];
+  while (gzgets(f, buf, sizeof buf) != nullptr) {
+    line += buf;
+    if (line.back() != '\n') continue;
+    const json j = json::parse(line, nullptr, false);
+    line.clear();
+    if (j.is_discarded() || !j.contains("path") || !j.contains("value") || !j["value"].is_number())
+      continue;
+    const std::string path = j["path"].get<std::string>();
+    if (path.find("StateOfCharge.") != std::string::npos)
+      out.insert(std::llround(j["value"].get<double>() * 100.0));
+  }
+  gzclose(f);
+  return out;
+}
+
+// Property: no published charge-session starts or ends at an SOC the car
+// did not report (an unknown SOC taken for 0, or an average of readings).
+void expectSessionSocsReported(const std::string& recording, const std::string& outbox_path) {
+  const auto reported = reportedSocs(recording);
+  ASSERT_FALSE(reported.empty()) << recording;
+  std::ifstream in(outbox_path);
+  for (std::string l; std::getline(in, l);) {
+    const json m = json::parse(l);
+    const std::string topic = m["topic"];
+    if (topic.find("/charge-session") == std::string::npos) continue;
+    const json& body = m["payload"]["body"];
+    for (const char* end : {"start_soc", "end_soc"}) {
+      EXPECT_EQ(reported.count(std::llround(body[end].get<double>() * 100.0)), 1U)
+          << end << " never reported: " << body.dump();
+    }
   }
 }
 
@@ -133,6 +182,7 @@ TEST_P(Scenario, ReportMatchesTheExpectedValues) {
   }
   const json report = json::parse(readFile(dir.file("out/report.json")));
   expectOutbox(scenario, dir.file("out/outbox.jsonl"));
+  expectSessionSocsReported(recording, dir.file("out/outbox.jsonl"));
 
   for (const auto& e : scenario["expect"]) {
     const std::string path = e["path"];

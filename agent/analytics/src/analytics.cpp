@@ -108,16 +108,17 @@ struct Analytics::Impl {
     for (const auto& s : pending) live.apply(s);
     pending.clear();
     updateCarModel();
-    charging.onInstant(t, live, gap, car, sessions_out);
+    charging.onInstant(t, live, gap, soc, car, sessions_out);
     trips.onInstant(t, live, gap, trips_out);
-    capacity.onInstant(t, live, gap, estimates_out);
+    capacity.onInstant(t, live, gap, soc, estimates_out);
+    soc.onInstant(t, live);
     last_ts = t;
     return writeOut();
   }
 
   bool finish() {
     bool ok = flush();
-    charging.finish(live, sessions_out);
+    charging.finish(car, soc, sessions_out);
     trips.finish(trips_out);
     capacity.finish(estimates_out);
     return writeOut() && ok;
@@ -186,6 +187,7 @@ struct Analytics::Impl {
   detail::ChargingDetector charging;
   detail::TripDetector trips;
   detail::CapacityEstimator capacity;
+  detail::SocTrack soc;
   LiveState live;
   LiveState before;
   std::vector<vehicle::Sample> pending;

@@ -15,6 +15,8 @@ namespace sig = vehicle::sig;
 constexpr std::int64_t kRestCollectMs = 2 * kMsPerHour;
 // A silence at rest keeps the chain only when nothing moved meanwhile.
 constexpr double kSilentSocTolerance = 0.5;
+// Noisier packs: at least this many times the scatter of one reading.
+constexpr double kNoiseSigmas = 5.0;
 // Samples further than this from the median of a rest are outliers.
 constexpr double kRestOutlierPoints = 0.3;
 
@@ -38,14 +40,19 @@ void CapacityEstimator::accumulate(const LiveState& held, double dt_s) {
 }
 
 void CapacityEstimator::onInstant(std::int64_t t, const LiveState& now, const Silence* silence,
-                                  std::vector<store::CapacityEstimate>& out) {
+                                  const SocTrack& soc, std::vector<store::CapacityEstimate>& out) {
   const bool at_rest = now.atRest() && now.has(sig::kSocCurrent);
   if (silence != nullptr) {
     const LiveState& before = *silence->before;
-    const bool unchanged =
-        rest_ && at_rest &&
-        std::fabs(now.get(sig::kSocCurrent) - before.get(sig::kSocCurrent)) < kSilentSocTolerance &&
-        now.get(sig::kTraveledDistance) == before.get(sig::kTraveledDistance);
+    // Compared with the level before (one bad reading cannot break the
+    // chain) and within what the readings scatter at rest; an odometer not
+    // seen on both sides cannot show that the car stood still.
+    const auto level = soc.level();
+    const double tolerance = std::max(kSilentSocTolerance, kNoiseSigmas * soc.restNoise());
+    const bool unchanged = rest_ && at_rest && level && before.has(sig::kSocCurrent) &&
+                           std::fabs(now.get(sig::kSocCurrent) - *level) < tolerance &&
+                           before.has(sig::kTraveledDistance) && now.has(sig::kTraveledDistance) &&
+                           now.get(sig::kTraveledDistance) == before.get(sig::kTraveledDistance);
     if (!unchanged) {
       endRest(out);
       rest_.reset();

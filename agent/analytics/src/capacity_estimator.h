@@ -23,6 +23,7 @@
 
 #include "crm/store/records.h"
 #include "live_state.h"
+#include "soc_track.h"
 
 namespace crm::analytics::detail {
 
@@ -39,7 +40,9 @@ class CapacityEstimator {
   void setOptions(CapacityOptions options) { options_ = options; }
 
   void accumulate(const LiveState& held, double dt_s);
-  void onInstant(std::int64_t t, const LiveState& now, const Silence* silence,
+  // `soc` has not seen this instant yet; its noise widens what counts as
+  // "unchanged" across a silence at rest.
+  void onInstant(std::int64_t t, const LiveState& now, const Silence* silence, const SocTrack& soc,
                  std::vector<store::CapacityEstimate>& out);
   void finish(std::vector<store::CapacityEstimate>& out);
 

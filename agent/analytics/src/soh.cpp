@@ -21,6 +21,9 @@ constexpr double kZ90 = 1.645;
 // estimate of a 75 kWh pack is good to ~1 kWh); taken as sigma 0.75.
 constexpr double kBmsSigma = 0.75;
 constexpr double kBmsNearCap = 99.5;
+// A BMS that reports whole percent is good only to its rounding as well:
+// uniform over ±0.5, σ = 1/√12, added in quadrature.
+constexpr double kWholePercentSigma = 0.2887;
 constexpr double kBmsCappedSigma = 1.0;
 // What scatter cannot show: gain error of the current sensor, temperature.
 // LFP's flat OCV curve makes SOC at the window ends less certain.
@@ -272,7 +275,11 @@ SohSummary summarizeSoh(const store::Reader& store, const vehicle::VehicleInfo& 
       for (double v : recent) sum += v;
       const double mean = sum / static_cast<double>(recent.size());
       // At its 100 % cap the BMS says only "at least": wider.
-      bms = Estimate{mean, mean >= kBmsNearCap ? kBmsCappedSigma : kBmsSigma};
+      double sigma = mean >= kBmsNearCap ? kBmsCappedSigma : kBmsSigma;
+      const bool whole = std::all_of(recent.begin(), recent.end(),
+                                     [](double v) { return std::fabs(v - std::round(v)) < 1e-6; });
+      if (whole && mean < kBmsNearCap) sigma = std::hypot(sigma, kWholePercentSigma);
+      bms = Estimate{mean, sigma};
       out.bms_percent = round1(bms->value);
     }
   }

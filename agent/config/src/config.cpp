@@ -109,6 +109,10 @@ void readSimulator(JsonReader& r, vehicle::SimulatorConfig& sim) {
   r.number("dc_charger_kw", sim.dc_charger_kw, 20, 400);
   r.number("lv_battery_decline_v_per_year", sim.lv_battery_decline_v_per_year, 0, 10);
   r.boolean("location", sim.location);
+  r.boolean("late_first_soc", sim.late_first_soc);
+  r.boolean("lfp_soc_noise", sim.lfp_soc_noise);
+  r.boolean("soh_whole_percent", sim.soh_whole_percent);
+  r.boolean("energy_counters", sim.energy_counters);
   r.array("dtcs", [&](JsonReader& d) {
     vehicle::InjectedDtc dtc;
     d.string("code", dtc.code, checkDtc);

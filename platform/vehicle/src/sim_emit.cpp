@@ -63,6 +63,7 @@ constexpr std::array<EmitSpec, sim::kSignalCount> kEmit{{
 
 void Simulator::Impl::emitNumber(SignalId id, double value) {
   if (in_gap_ || t_ <= last_ts_[id]) return;
+  if (!cfg_.energy_counters && (id == sig::kChargedEnergy || id == sig::kConsumedEnergy)) return;
   const SignalInfo& info = signalInfo(id);
   const EmitSpec& spec = kEmit[id];
   if (cfg_.noise && spec.sigma > 0 && value != 0.0) {
@@ -74,6 +75,7 @@ void Simulator::Impl::emitNumber(SignalId id, double value) {
       value += spec.sigma * noise_rng_.gauss();
     }
   }
+  if (id == sig::kSoh && cfg_.soh_whole_percent) value = std::round(value);
   if (info.type == ValueType::kUInt32) {
     value = std::floor(value);
   } else {
@@ -110,11 +112,37 @@ void Simulator::Impl::emitDtcList() {
 }
 
 void Simulator::Impl::emitSocState() {
-  emitNumber(sig::kSocCurrent, battery_.soc() * 100.0);
-  emitNumber(sig::kSocDisplayed, battery_.soc() * 100.0);
+  if (hold_first_soc_) {
+    hold_first_soc_ = false;
+    return;
+  }
+  const double soc = reportedSocPercent();
+  emitNumber(sig::kSocCurrent, soc);
+  emitNumber(sig::kSocDisplayed, soc);
   // Cars that hide SOH also hide the energy content (SOC / energy would
   // reveal the capacity); the analytics must then estimate it.
-  if (cfg_.bms_reports_soh) emitNumber(sig::kCurrentEnergy, battery_.energyKwh());
+  if (cfg_.bms_reports_soh) {
+    emitNumber(sig::kCurrentEnergy,
+               cfg_.lfp_soc_noise ? soc / 100.0 * battery_.capacityKwh() : battery_.energyKwh());
+  }
+}
+
+double Simulator::Impl::reportedSocPercent() {
+  const double truth = battery_.soc() * 100.0;
+  if (!cfg_.lfp_soc_noise) return truth;
+  // On the flat part of an LFP voltage curve the BMS counts coulombs and its
+  // error grows; at full charge the voltage knee re-anchors it.
+  if (battery_.soc() >= 0.995) {
+    soc_anchor_ms_ = t_;
+    soc_drift_per_day_ = std::clamp(bms_rng_.gauss(0, 0.15), -0.4, 0.4);
+  }
+  const double days = static_cast<double>(t_ - soc_anchor_ms_) / sim::kMsPerDay;
+  double error = soc_drift_per_day_ * days + 0.4 * bms_rng_.gauss();
+  if (bms_rng_.chance(1.0 / 70)) {
+    const double stray = bms_rng_.uniform(2.5, 4.5);
+    error += bms_rng_.chance(0.5) ? stray : -stray;
+  }
+  return std::clamp(truth + error, 0.0, 100.0);
 }
 
 void Simulator::Impl::emitTemperatures() {

@@ -62,10 +62,11 @@ struct Simulator::Impl {
   void emitNumber(SignalId id, double value);
   void emitBool(SignalId id, bool value);
   void emitDtcList();
-  void emitSnapshot();      // everything, as an agent reads it when it starts
-  void emitSocState();      // SOC current and displayed, energy
-  void emitTemperatures();  // pack average, min, max
-  void emitElectrical();    // pack current, voltage, power
+  void emitSnapshot();          // everything, as an agent reads it when it starts
+  void emitSocState();          // SOC current and displayed, energy
+  double reportedSocPercent();  // the BMS's SOC: the truth, or an LFP BMS's estimate
+  void emitTemperatures();      // pack average, min, max
+  void emitElectrical();        // pack current, voltage, power
   void emitCells();
   void emitChargeCurrents();  // DC or phase currents, whichever carries the session
   void emitLocation();
@@ -99,6 +100,7 @@ struct Simulator::Impl {
   sim::Rng noise_rng_;
   sim::Rng gap_rng_;
   sim::Rng wear_rng_;
+  sim::Rng bms_rng_;  // the LFP BMS's SOC error (lfp_soc_noise)
   sim::Climate climate_;
   sim::Battery battery_;
   sim::TripPlanner planner_;
@@ -148,6 +150,9 @@ struct Simulator::Impl {
   double lat_ = 0, lon_ = 0, home_lat_ = 0, home_lon_ = 0, heading_ = 0;
   double lv_offset_v_ = 0;
   double soh_bias_ = 0;
+  bool hold_first_soc_ = false;     // late_first_soc: the first SOC report is skipped
+  std::int64_t soc_anchor_ms_ = 0;  // lfp_soc_noise: last re-anchoring
+  double soc_drift_per_day_ = 0;    // lfp_soc_noise: points per day since then
   std::int64_t last_active_ms_ = 0;
   std::int64_t last_full_ms_ = 0;
 

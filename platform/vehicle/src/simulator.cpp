@@ -38,6 +38,7 @@ Simulator::Impl::Impl(SimulatorConfig config)
       noise_rng_(cfg_.seed, 4),
       gap_rng_(cfg_.seed, 5),
       wear_rng_(cfg_.seed, 6),
+      bms_rng_(cfg_.seed, 9),
       climate_(cfg_.ambient_mean_c, cfg_.ambient_amplitude_c, cfg_.seed,
                cfg_.utc_offset_minutes * 60'000LL),
       battery_(cfg_.nominal_capacity_kwh, sim::parseChemistry(cfg_.chemistry),
@@ -91,6 +92,8 @@ Simulator::Impl::Impl(SimulatorConfig config)
   battery_.refreshCapacity();
   truth_.capacity.push_back(
       {t_, battery_.capacityKwh(), battery_.sohPercent(), odometer_m_ / 1000.0});
+  hold_first_soc_ = cfg_.late_first_soc;
+  soc_anchor_ms_ = last_full_ms_;
   emitSnapshot();
   scheduleParkedNext();
 }

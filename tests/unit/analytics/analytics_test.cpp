@@ -151,6 +151,90 @@ TEST_F(AnalyticsTest, SocRiseAcrossSilenceIsAnInferredSession) {
   EXPECT_TRUE(body["peak_kw"].is_null());
 }
 
+TEST_F(AnalyticsTest, AFirstSocArrivingAReportLateIsNotACharge) {
+  // First data while parked, without SOC; the SOC comes with the next
+  // 30-minute report. Unknown is not 0 %.
+  feed(kT0, sig::kIsMoving, false);
+  feed(kT0, sig::kIsCharging, false);
+  feed(kT0, sig::kPackCurrent, 0.0);
+  feed(kT0, sig::kTraveledDistance, 1000.0);
+  for (int i = 1; i < 8; ++i) parked(kT0 + i * 30 * kMin, 70.1);
+  finish();
+
+  EXPECT_TRUE(store_->chargingSessions(0, kT0 + 86'400'000).empty());
+}
+
+TEST_F(AnalyticsTest, ASingleStrayReadingAfterAParkedSilenceIsNotACharge) {
+  for (int i = 0; i < 6; ++i) parked(kT0 + i * 30 * kMin, 60.0);
+  parked(kT0 + 6 * 30 * kMin, 64.2);  // one reading four points off
+  for (int i = 7; i < 12; ++i) parked(kT0 + i * 30 * kMin, 60.0);
+  finish();
+
+  EXPECT_TRUE(store_->chargingSessions(0, kT0 + 86'400'000).empty());
+}
+
+TEST_F(AnalyticsTest, ARiseTheFollowingReadingsConfirmIsAnInferredSession) {
+  for (int i = 0; i < 3; ++i) parked(kT0 + i * 30 * kMin, 40.0);
+  const std::int64_t back = kT0 + 6 * 3'600'000;  // agent off for five hours
+  parked(back, 70.4);
+  parked(back + 30 * kMin, 69.8);
+  parked(back + 60 * kMin, 70.0);
+  finish();
+
+  const auto s = store_->chargingSessions(0, kT0 + 86'400'000);
+  ASSERT_EQ(s.size(), 1U);
+  EXPECT_TRUE(s[0].inferred);
+  EXPECT_EQ(s[0].end_ms, back);
+  EXPECT_DOUBLE_EQ(s[0].start_soc, 40.0);
+  EXPECT_DOUBLE_EQ(s[0].end_soc, 70.0);  // the median of the three readings
+  EXPECT_NEAR(s[0].energy_kwh, 30 * 0.75, 1e-6);
+}
+
+TEST_F(AnalyticsTest, TheInferenceThresholdGrowsWithTheNoiseAtRest) {
+  // Readings scatter by about a point at rest: a lasting 4-point rise
+  // across a silence is within what this pack's SOC can wander.
+  for (int i = 0; i < 24; ++i) parked(kT0 + i * 30 * kMin, 60.0 + (i % 2));
+  const std::int64_t back = kT0 + 17 * 3'600'000;
+  for (int i = 0; i < 4; ++i) parked(back + i * 30 * kMin, 65.0 + (i % 2));
+  finish();
+
+  EXPECT_TRUE(store_->chargingSessions(0, kT0 + 86'400'000).empty());
+}
+
+TEST_F(AnalyticsTest, TheBmsChargedEnergyCounterDecidesAcrossASilence) {
+  parked(kT0, 50);
+  feed(kT0, sig::kChargedEnergy, 1000.0);
+  // An SOC jump without counted energy (a BMS re-anchoring) is no charge.
+  parked(kT0 + 5 * 3'600'000, 56);
+  feed(kT0 + 5 * 3'600'000, sig::kChargedEnergy, 1000.0);
+  // Counted energy is: 21 kWh, whatever the SOC says.
+  parked(kT0 + 10 * 3'600'000, 85);
+  feed(kT0 + 10 * 3'600'000, sig::kChargedEnergy, 1021.0);
+  finish();
+
+  const auto s = store_->chargingSessions(0, kT0 + 86'400'000);
+  ASSERT_EQ(s.size(), 1U);
+  EXPECT_TRUE(s[0].inferred);
+  EXPECT_EQ(s[0].start_ms, kT0 + 5 * 3'600'000);
+  EXPECT_NEAR(s[0].energy_kwh, 21.0, 1e-9);
+}
+
+TEST_F(AnalyticsTest, ASessionSeenBeforeAnySocStartsAtTheFirstReportedSoc) {
+  feed(kT0, sig::kIsMoving, false);
+  feed(kT0, sig::kIsCharging, true);
+  feed(kT0, sig::kPackPower, 7200.0);
+  feed(kT0 + kMin, sig::kSocCurrent, 52.5);
+  feed(kT0 + 30 * kMin, sig::kSocCurrent, 57.0);
+  feed(kT0 + 31 * kMin, sig::kIsCharging, false);
+  feed(kT0 + 31 * kMin, sig::kPackPower, 0.0);
+  finish();
+
+  const auto s = store_->chargingSessions(0, kT0 + 86'400'000);
+  ASSERT_EQ(s.size(), 1U);
+  EXPECT_DOUBLE_EQ(s[0].start_soc, 52.5);
+  EXPECT_DOUBLE_EQ(s[0].end_soc, 57.0);
+}
+
 TEST_F(AnalyticsTest, QuietParkedHalfHoursAreNotSessions) {
   for (int i = 0; i < 48; ++i) parked(kT0 + i * 30 * kMin, 60.0 + (i % 2) * 0.05);
   finish();

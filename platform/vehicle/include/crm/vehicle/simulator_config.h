@@ -65,6 +65,17 @@ struct SimulatorConfig {
   bool noise = false;
   bool gaps = false;
   bool location = false;  // emit GPS (personal data)
+
+  // Cars as recordings made elsewhere bring them (docs/analytics.md, "What
+  // the agent can and cannot see"). Off, the records are what they were.
+  // First data while parked, the first SOC one 30-minute report later.
+  bool late_first_soc = false;
+  // The BMS of an LFP pack: its SOC scatters by about ±0.8 points (σ 0.4),
+  // one reading in about 70 is several points off, and it drifts until the
+  // BMS re-anchors at a full charge (a jump). Energy content follows it.
+  bool lfp_soc_noise = false;
+  bool soh_whole_percent = false;  // StateOfHealth in whole percent
+  bool energy_counters = true;     // AccumulatedCharged/ConsumedEnergy reported
 };
 
 }  // namespace crm::vehicle
