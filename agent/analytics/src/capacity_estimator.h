@@ -1,5 +1,5 @@
 // Independent capacity estimates by coulomb counting between rest points
-// (docs/domain.md §3). The simulator, like a BMS, defines SOC on energy: SOC
+// (docs/domain-facts.md §3). The simulator, like a BMS, defines SOC on energy: SOC
 // moves by (terminal power * dt) / usable capacity. So the estimate is
 //   capacity_kwh = integral of V*I dt between two rest points / delta SOC * 100
 // over a window that spans at least `min_span` SOC points.
@@ -28,7 +28,7 @@
 namespace crm::analytics::detail {
 
 struct CapacityOptions {
-  double min_span_points = 30;  // docs/domain.md §3: at least 30 SOC points
+  double min_span_points = 30;  // docs/domain-facts.md §3: at least 30 SOC points
   double nominal_kwh = 75;      // sanity bounds are relative to this
   // A window longer than this integrates too much sensor offset to trust.
   std::int64_t max_window_ms = 7 * civil::kMsPerDay;

@@ -1,5 +1,5 @@
 // summarizeCharging: the charging keys of the health report and the habit
-// scores (rules in docs/analytics.md, thresholds from docs/domain.md §3).
+// scores (rules in docs/analytics.md, thresholds from docs/domain-facts.md §3).
 #include <algorithm>
 #include <cmath>
 
@@ -14,7 +14,7 @@ namespace sig = vehicle::sig;
 using detail::kMsPerDay;
 using detail::kMsPerHour;
 
-constexpr double kHighSoc = 90;        // docs/domain.md §3
+constexpr double kHighSoc = 90;        // docs/domain-facts.md §3
 constexpr double kLongDwellHours = 8;  // "more than 8 h at a stretch"
 constexpr double kDeepSoc = 10;
 constexpr double kVeryDeepSoc = 5;
@@ -97,7 +97,7 @@ SocStats socStats(const store::Reader& store, Period p) {
 
 int fastChargingScore(double dc_share) {
   if (dc_share <= 0.05) return 5;
-  if (dc_share <= 0.12) return 4;  // docs/domain.md §3: above 12 % is advisory
+  if (dc_share <= 0.12) return 4;  // docs/domain-facts.md §3: above 12 % is advisory
   if (dc_share <= 0.25) return 3;
   if (dc_share <= 0.40) return 2;  // above 40 % is a warning
   return 1;
@@ -113,7 +113,7 @@ int highSocScore(const SocStats& s, bool lfp) {
   const bool long_stretch = s.longest_dwell_hours > kLongDwellHours;
   if (share < 0.05 && !long_stretch) return 5;
   if (share < 0.15 && !long_stretch) return 4;
-  if (share < 0.30) return 3;  // docs/domain.md §3: 30 % of parked time is advisory
+  if (share < 0.30) return 3;  // docs/domain-facts.md §3: 30 % of parked time is advisory
   if (share < 0.50) return 2;
   return 1;
 }
@@ -124,7 +124,7 @@ int deepDischargeScore(const SocStats& s, double period_days) {
   if (s.deep_events == 0) {
     score = 5;
   } else if (per30 <= 2) {
-    score = 4;  // docs/domain.md §3: more than 2 in 30 days is advisory
+    score = 4;  // docs/domain-facts.md §3: more than 2 in 30 days is advisory
   } else if (per30 <= 5) {
     score = 3;
   } else if (per30 <= 10) {

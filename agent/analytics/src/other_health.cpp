@@ -1,6 +1,6 @@
 // summarizeBrakes and summarizeLowVoltage: the brake pads and fluid, and the
 // 12 V battery's resting voltage with its trend. Thresholds:
-// docs/analytics.md §7 (docs/domain.md §4 for the 12 V battery).
+// docs/analytics.md §7 (docs/domain-facts.md §4 for the 12 V battery).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -29,7 +29,7 @@ constexpr double kFluidWatchPercent = 75;
 constexpr std::int64_t kWearWindowMs = 365 * kMsPerDay;
 constexpr double kWearMinKm = 500;
 constexpr double kWearMinPercent = 0.5;
-// 12 V battery (docs/domain.md §4): weak below 12.2 V, check now below 11.8 V; a
+// 12 V battery (docs/domain-facts.md §4): weak below 12.2 V, check now below 11.8 V; a
 // trend that reaches 12.2 V within two months is watched too.
 constexpr double kLvWeakV = 12.2;
 constexpr double kLvCheckV = 11.8;

@@ -18,7 +18,7 @@ constexpr std::array<double, 11> kOcvLfp{2.80, 3.20, 3.25, 3.28, 3.29, 3.30,
                                          3.31, 3.32, 3.33, 3.35, 3.55};
 
 // Ageing constants (percent of nominal capacity), calibrated against the
-// fleet figures in docs/domain.md §3; see the header.
+// fleet figures in docs/domain-facts.md §3; see the header.
 constexpr double kCalSqrt = 0.039;      // per sqrt(stress-weighted day)
 constexpr double kCalLinear = 0.00224;  // per stress-weighted day
 constexpr double kCycle = 0.0473;       // per (stressed equivalent full cycle)^0.7

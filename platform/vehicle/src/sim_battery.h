@@ -1,7 +1,7 @@
 // The simulated traction battery: state of charge, terminal voltage
 // (open-circuit voltage minus IR drop), a lumped thermal model and ageing.
 //
-// Ageing follows the shape of NREL's BLAST-Lite models (docs/domain.md §3):
+// Ageing follows the shape of NREL's BLAST-Lite models (docs/domain-facts.md §3):
 // calendar loss grows with sqrt(time) plus a slow linear term, both scaled by
 // temperature and mean SOC; cycle loss grows with equivalent full cycles^0.7,
 // scaled by C-rate and cold charging. The constants are calibrated so that a

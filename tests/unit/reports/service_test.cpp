@@ -1,5 +1,5 @@
 // The report's service section: maintenance due from the model's table and
-// the last service per item; visit-based customer status (docs/domain.md §1).
+// the last service per item; visit-based customer status (docs/domain-facts.md §1).
 #include "crm/reports/service.h"
 
 #include <gtest/gtest.h>

@@ -48,7 +48,7 @@ void safetyAdvice(const HealthReport& r, Lang lang, std::vector<std::string>& ou
   if (!overdue.empty()) out.push_back(trf(lang, Msg::kAdvService, {joinFew(overdue, lang)}));
 }
 
-// Thresholds of docs/domain.md §3.
+// Thresholds of docs/domain-facts.md §3.
 void batteryAdvice(const HealthReport& r, Lang lang, std::vector<std::string>& out) {
   const auto& c = r.charging;
   if (auto dc = finite(c.dc_energy_share); dc && *dc > 0.12) {

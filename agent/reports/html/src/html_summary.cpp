@@ -49,7 +49,7 @@ Light chargingLight(const ChargingSection& c, std::string& detail, Lang lang) {
     light = worse(light, *lowest >= 4 ? Light::kGreen : *lowest >= 3 ? Light::kAmber : Light::kRed);
     detail = trf(lang, Msg::kDetailHabitMin, {fixed(*lowest, 0)});
   }
-  // DC share thresholds of docs/domain.md §3: 12 % advisory, 40 % warning.
+  // DC share thresholds of docs/domain-facts.md §3: 12 % advisory, 40 % warning.
   if (auto dc = finite(c.dc_energy_share)) {
     light = worse(light, *dc > 0.40 ? Light::kRed : *dc > 0.12 ? Light::kAmber : Light::kGreen);
     detail = trf(lang, Msg::kDetailDcShare, {percentOf(*dc)});

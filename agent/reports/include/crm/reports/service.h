@@ -1,7 +1,7 @@
 // The service section of the health report (docs/contract.md §4): when each
 // maintenance item of the car's model is due, counted from its last service
 // record or else from delivery, and the customer's visit-based status
-// (docs/domain.md §1). Pure calendar arithmetic on local dates "YYYY-MM-DD".
+// (docs/domain-facts.md §1). Pure calendar arithmetic on local dates "YYYY-MM-DD".
 //
 // Threading: plain functions.
 #pragma once
@@ -39,7 +39,7 @@ ServiceStatus serviceStatus(const std::vector<MaintenanceItem>& schedule,
                             const std::string& delivered, std::optional<double> odometer_km,
                             const std::string& today);
 
-// Visit-based status (docs/domain.md §1) from the visit dates; see
+// Visit-based status (docs/domain-facts.md §1) from the visit dates; see
 // docs/commands.md for the edges the source leaves open.
 std::string customerStatus(const std::vector<std::string>& visit_dates,
                            const std::string& delivered, const std::string& today);

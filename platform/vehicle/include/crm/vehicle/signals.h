@@ -1,4 +1,4 @@
-// The catalogue of VSS 6.0 signals the agent understands (docs/domain.md §2):
+// The catalogue of VSS 6.0 signals the agent understands (docs/domain-facts.md §2):
 // path, type, unit, physical range, and how the store may reduce it.
 //
 // Threading: the catalogue is immutable after static initialisation.
