@@ -235,14 +235,17 @@ std::string renderFigures(const HealthReport& r, Lang lang) {
   h += figure(tr(lang, Msg::kFigAgeing), orDash(rate, 1),
               std::string(" ") + tr(lang, Msg::kPerYear), sub, tone);
   // The month is as precise as a projection years out deserves.
-  std::optional<std::string> at80 = r.battery.projected_80_percent.date;
-  if (at80 && at80->empty()) at80.reset();
-  if (at80 && civil::parseIsoDate(*at80)) at80 = at80->substr(0, 7);
+  // A plain string, empty when there is no projection: GCC 12 at -O2 on
+  // arm64 warns falsely about an optional<string> reassigned here.
+  std::string at80;
+  if (const auto& date = r.battery.projected_80_percent.date; date && !date->empty()) {
+    at80 = civil::parseIsoDate(*date) ? date->substr(0, 7) : *date;
+  }
   const auto km80 = finite(r.battery.projected_80_percent.odometer_km);
-  h += figure(tr(lang, Msg::kFig80), at80 ? escape(*at80) : kDash, "",
-              km80   ? trf(lang, Msg::kFig80Km, {grouped(*km80, 0)})
-              : at80 ? ""
-                     : none);
+  h += figure(tr(lang, Msg::kFig80), !at80.empty() ? escape(at80) : kDash, "",
+              km80            ? trf(lang, Msg::kFig80Km, {grouped(*km80, 0)})
+              : !at80.empty() ? ""
+                              : none);
   const auto odometer = finite(r.vehicle.odometer_km);
   h += figure(tr(lang, Msg::kFigOdometer), orDash(odometer, 0), " km", odometer ? "" : none);
   const auto& driving = r.driving;
