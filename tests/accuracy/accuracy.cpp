@@ -89,6 +89,17 @@ void report(const RunConfig& rc, const RunResult& r, const Targets& t) {
   std::fflush(stdout);
 }
 
+// A year of a car with sensor noise and agent-off gaps: every scored car starts here.
+RunConfig noisyCar(UsageProfile profile, std::uint64_t seed, double days) {
+  RunConfig rc;
+  rc.sim.seed = seed;
+  rc.sim.profile = profile;
+  rc.sim.days = days;
+  rc.sim.noise = true;
+  rc.sim.gaps = true;
+  return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,12 +124,7 @@ int main(int argc, char** argv) {
   for (UsageProfile profile :
        {UsageProfile::kPrivate, UsageProfile::kRideHailing, UsageProfile::kLogistics}) {
     for (int s = 0; s < seeds; ++s) {
-      RunConfig rc;
-      rc.sim.seed = 1000 + 17 * static_cast<std::uint64_t>(s);
-      rc.sim.profile = profile;
-      rc.sim.days = days;
-      rc.sim.noise = true;
-      rc.sim.gaps = true;
+      RunConfig rc = noisyCar(profile, 1000 + 17 * static_cast<std::uint64_t>(s), days);
       // Vary the car: every third run hides the BMS's SOH (the estimate
       // stands alone), and one in three is an LFP pack.
       rc.sim.bms_reports_soh = s % 3 != 1;
@@ -133,12 +139,7 @@ int main(int argc, char** argv) {
   // percent and no energy counters.
   for (UsageProfile profile : {UsageProfile::kPrivate, UsageProfile::kRideHailing}) {
     for (bool lfp_bms : {false, true}) {
-      RunConfig rc;
-      rc.sim.seed = 2000 + 17 * static_cast<std::uint64_t>(runs);
-      rc.sim.profile = profile;
-      rc.sim.days = days;
-      rc.sim.noise = true;
-      rc.sim.gaps = true;
+      RunConfig rc = noisyCar(profile, 2000 + 17 * static_cast<std::uint64_t>(runs), days);
       rc.sim.late_first_soc = true;
       if (lfp_bms) {
         rc.sim.chemistry = "LFP";

@@ -107,6 +107,34 @@ TEST(Replay, MissingOutOptionIsBadUsage) {
   EXPECT_EQ(e.code, 2);
 }
 
+TEST(Replay, SimulateReplayGivesWhatReplayingTheSavedFileGives) {
+  TempDir dir;
+  auto both = run(agentCommand({"simulate", "--days", "3", "--seed", "4", "--out",
+                                dir.file("c.jsonl"), "--replay", dir.file("direct")}),
+                  dir.path());
+  ASSERT_EQ(both.code, 0) << both.err;
+  EXPECT_NE(both.err.find("wrote "), std::string::npos) << both.err;  // stdout is the summary
+  auto direct = run(
+      agentCommand({"simulate", "--days", "3", "--seed", "4", "--replay", dir.file("straight")}),
+      dir.path());
+  ASSERT_EQ(direct.code, 0) << direct.err;
+  auto replayed =
+      run(agentCommand({"replay", dir.file("c.jsonl"), "--out", dir.file("replayed")}), dir.path());
+  ASSERT_EQ(replayed.code, 0) << replayed.err;
+  EXPECT_EQ(json::parse(both.out)["messages"], json::parse(replayed.out)["messages"]);
+  EXPECT_EQ(json::parse(direct.out)["charging_sessions"],
+            json::parse(replayed.out)["charging_sessions"]);
+  // The same report, whether the car went through a file or not.
+  auto report = [&](const char* sub) {
+    std::ifstream in(dir.file(std::string(sub) + "/report.json"));
+    return json::parse(in);
+  };
+  EXPECT_EQ(report("direct"), report("replayed"));
+  EXPECT_EQ(report("straight"), report("replayed"));
+  auto missing = run(agentCommand({"simulate", "--days", "3"}), dir.path());
+  EXPECT_EQ(missing.code, 2);
+}
+
 TEST(Replay, SimulatedWeekGivesOneDailyMessagePerDayInSeqOrder) {
   TempDir dir;
   auto sim = run(agentCommand({"simulate", "--days", "7", "--seed", "3", "--out",
