@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -123,6 +124,11 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
     }
   }
   EXPECT_GE(kills_while_ingesting, kKills - 1);
+  // A restart racing a reader's lock must wait, never take the cache for
+  // corrupt and start a fresh one.
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(f.path().filename().string().find(".corrupt-"), std::string::npos) << f.path();
+  }
   // The kills hit an agent that was publishing, not one still connecting.
   EXPECT_GT(collector.messages().size(), 10U);
 

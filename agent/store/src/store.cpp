@@ -13,17 +13,39 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Why a file cannot be used as our database; nullopt when it can.
-std::optional<std::string> whyUnusable(Db& db) {
+// What a look at an existing file found. Only proof that the file is not a
+// usable cache of ours (SQLite says it is not a database or is corrupt, the
+// integrity check names damage, another application owns it) moves it aside.
+// Anything else (busy, locked, I/O or memory errors) says nothing about the
+// file: moving it aside then would throw away a healthy cache because a
+// reader held a lock at the wrong moment.
+struct Verdict {
+  enum class Is : std::uint8_t { kUsable, kUnusable, kUnknown } is = Is::kUsable;
+  std::string why;
+};
+
+bool provesDamage(Db& db) {
+  const int code = sqlite3_errcode(db.handle()) & 0xff;
+  return code == SQLITE_NOTADB || code == SQLITE_CORRUPT;
+}
+
+Verdict examine(Db& db) {
+  using Is = Verdict::Is;
+  auto failed = [&](const std::string& what) {
+    const std::string why = what + " (" + db.lastError() + ")";
+    return provesDamage(db) ? Verdict{Is::kUnusable, why} : Verdict{Is::kUnknown, why};
+  };
   auto app = db.queryInt("PRAGMA application_id");
-  if (!app) return "not a database (" + db.lastError() + ")";
+  if (!app) return failed("not readable as a database");
   auto tables = db.queryInt("SELECT count(*) FROM sqlite_schema");
-  if (!tables) return "unreadable schema (" + db.lastError() + ")";
-  if (*app != kApplicationId && *tables > 0) return "a database of another application";
+  if (!tables) return failed("unreadable schema");
+  if (*app != kApplicationId && *tables > 0)
+    return {Is::kUnusable, "a database of another application"};
   Stmt check(db.handle(), "PRAGMA quick_check(1)");
-  if (!check.ok() || check.step() != SQLITE_ROW) return "integrity check failed to run";
-  if (check.text(0) != "ok") return "integrity check failed";
-  return std::nullopt;
+  if (!check.ok()) return failed("integrity check could not start");
+  if (check.step() != SQLITE_ROW) return failed("integrity check could not run");
+  if (check.text(0) != "ok") return {Is::kUnusable, "damaged: " + check.text(0)};
+  return {};
 }
 
 std::int64_t wallMs() {
@@ -69,16 +91,23 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   if (im.db.open(options.path) != SQLITE_OK) {
     return fail(StoreError::kCannotOpen, options.path + ": " + im.db.lastError());
   }
-  if (auto why = whyUnusable(im.db)) {
+  // Before the first read: another connection (crm-agentctl, a test, the
+  // previous agent's WAL recovery) may hold a lock for a moment.
+  sqlite3_busy_timeout(im.db.handle(), options.busy_timeout_ms);
+  const Verdict verdict = examine(im.db);
+  if (verdict.is == Verdict::Is::kUnknown) {
+    return fail(StoreError::kCannotOpen, options.path + ": " + verdict.why);
+  }
+  if (verdict.is == Verdict::Is::kUnusable) {
     im.db.close();
     store->recovered_from_ = moveAside(options.path);
-    log::error("store: {} is {}; moved aside to {}, starting a fresh cache", options.path, *why,
-               store->recovered_from_);
+    log::error("store: {} is {}; moved aside to {}, starting a fresh cache", options.path,
+               verdict.why, store->recovered_from_);
     if (im.db.open(options.path) != SQLITE_OK) {
       return fail(StoreError::kCannotOpen, options.path + ": " + im.db.lastError());
     }
+    sqlite3_busy_timeout(im.db.handle(), options.busy_timeout_ms);
   }
-  sqlite3_busy_timeout(im.db.handle(), 2000);
   // WAL: readers (crm-agentctl, tests) never block the writer, and a crash
   // never leaves a half-written transaction visible.
   im.db.exec("PRAGMA journal_mode = WAL");

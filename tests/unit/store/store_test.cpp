@@ -130,6 +130,39 @@ TEST(Store, CorruptFileIsMovedAsideAndAFreshCacheStarts) {
   EXPECT_TRUE(store->commit().ok());
 }
 
+TEST(Store, ACacheLockedByAnotherConnectionIsNeverMovedAside) {
+  testing::TempDir dir;
+  const std::string path = dir.file("c.db");
+  {
+    auto store = openStore(path);
+    ASSERT_TRUE(store->addSample(num(sig::kSpeed, kT0, 10)).ok());
+    ASSERT_TRUE(store->commit().ok());
+  }
+  // Another process holds the file exclusively (as a WAL recovery or an
+  // exclusive-mode tool does): the cache cannot be examined, only waited for.
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  StoreOptions o;
+  o.path = path;
+  o.busy_timeout_ms = 100;
+  auto locked = Store::open(o);
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().code, StoreError::kCannotOpen);
+  EXPECT_NE(locked.error().message.find("locked"), std::string::npos) << locked.error().message;
+  sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(f.path().filename().string().find(".corrupt-"), std::string::npos) << f.path();
+  }
+  auto store = openStore(path);
+  EXPECT_TRUE(store->recoveredFrom().empty());
+  EXPECT_EQ(count(path, "SELECT count(*) FROM samples"), 1);
+}
+
 TEST(Store, ForeignDatabaseIsMovedAsideNotModified) {
   testing::TempDir dir;
   const std::string path = dir.file("c.db");

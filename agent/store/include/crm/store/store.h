@@ -48,6 +48,8 @@ struct StoreOptions {
   bool full_sync = true;
   // Local time offset: days (daily roll-ups, telemetry/daily) are local days.
   int utc_offset_minutes = 0;
+  // How long a statement waits for another connection's lock before failing.
+  int busy_timeout_ms = 2000;
 };
 
 using wire::Priority;
@@ -219,6 +221,9 @@ class Store final : public Reader, public History, public Outbox, public Command
   // Opens or creates the database, migrating its schema. A corrupt file, or a
   // file that is not ours, is moved aside (renamed *.corrupt-<epoch>) and a
   // fresh database is started; recoveredFrom() then names the moved file.
+  // A file that cannot be examined now (locked past busy_timeout_ms, an I/O
+  // error) is left as it is and open fails with kCannotOpen: a healthy cache
+  // is never discarded for a transient fault.
   static Result<std::unique_ptr<Store>, StoreError> open(const StoreOptions& options);
   ~Store() override;
   Store(const Store&) = delete;
