@@ -107,7 +107,7 @@ Outcome Processor::process(const Envelope& e, const Context& context) {
     case Kind::kSupported:
       break;
   }
-  auto seen = store_.commandSeen(e.id);
+  auto seen = store_.ledger.commandSeen(e.id);
   if (!seen) {
     log::error("command: {} id={}: {}", e.name, e.id, seen.error().message);
     return answer(Outcome{e.id, e.name, CommandStatus::kError,
@@ -139,23 +139,24 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
   using Staged = Status<store::StoreError>;
   auto stageEffect = [&]() -> Staged {
     if (service) {
-      return store_.addServiceRecord({e.id, service->visit_date, service->odometer_km,
-                                      service->items, service->dealer_id, context.now_ms});
+      return store_.history.addServiceRecord({e.id, service->visit_date, service->odometer_km,
+                                              service->items, service->dealer_id, context.now_ms});
     }
     // The report's period ends at the newest data: the car's "now" as its
     // data knows it (a simulated or replayed car runs ahead of the wall clock).
-    const auto newest = store_.newestSampleMs();
+    const auto newest = store_.reader.newestSampleMs();
     const std::int64_t end = newest ? *newest + 1 : context.now_ms;
     reports::ReportContext rc = context.report;
     rc.on_request = true;
-    auto made = reports::generateReport(store_, store_, store_, context.vehicle,
-                                        reports::periodEnding(end, report->period_days), rc);
+    auto made =
+        reports::generateReport(store_.reader, store_.history, store_.outbox, context.vehicle,
+                                reports::periodEnding(end, report->period_days), rc);
     if (!made) return made.error();
     return {};
   };
   auto stageAll = [&]() -> Staged {
     if (auto st = stageEffect(); !st) return st;
-    if (auto st = store_.markCommandSeen(e.id, e.name, context.now_ms); !st) return st;
+    if (auto st = store_.ledger.markCommandSeen(e.id, e.name, context.now_ms); !st) return st;
     const auto answered = answer(Outcome{e.id, e.name, CommandStatus::kOk, {}}, context);
     if (answered.status != CommandStatus::kOk) {
       return fail(store::StoreError::kIo, answered.reason);
@@ -165,12 +166,12 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
 
   // Effect, de-duplication entry and cmd-result: one unit of the batch.
   std::string failure;
-  if (auto st = store_.beginUnit(); !st) {
+  if (auto st = store_.ledger.beginUnit(); !st) {
     failure = st.error().message;
   } else {
     auto staged = stageAll();
     if (staged) {
-      auto kept = store_.endUnit(true);
+      auto kept = store_.ledger.endUnit(true);
       if (kept) {
         log::info("command: {} id={} ok", e.name, e.id);
         return Outcome{e.id, e.name, CommandStatus::kOk, {}};
@@ -179,7 +180,7 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
     } else {
       failure = staged.error().message;
     }
-    if (auto undone = store_.endUnit(false); !undone) {
+    if (auto undone = store_.ledger.endUnit(false); !undone) {
       // The batch may be gone with it; the next commit says so again.
       log::error("command: {} id={}: undoing: {}", e.name, e.id, undone.error().message);
     }
@@ -202,7 +203,8 @@ Outcome Processor::answer(Outcome outcome, const Context& context) {
   }
   // Replace, not throw, should a topic name carry invalid UTF-8.
   const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  auto queued = store_.enqueue(wire::Kind::kCmdResult, context.vehicle.vin, context.now_ms, text);
+  auto queued =
+      store_.outbox.enqueue(wire::Kind::kCmdResult, context.vehicle.vin, context.now_ms, text);
   if (!queued) {
     log::error("command: cannot queue the cmd-result: {}", queued.error().message);
     outcome.status = CommandStatus::kError;

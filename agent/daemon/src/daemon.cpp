@@ -83,25 +83,23 @@ class Daemon {
         sourceEnded();
         return;
       }
-      const std::int64_t ts = recordTs(*pending_);
+      const auto ts = vehicle::timeOf(*pending_);
       // After a restart the simulator replays from its start: skip what the
       // store already holds, samples and a recording's commands alike (a
       // command met again would only be answered "already processed").
-      if (resume_after_ && ts >= 0 && ts <= *resume_after_ &&
-          (std::holds_alternative<vehicle::Sample>(*pending_) ||
-           std::holds_alternative<vehicle::Command>(*pending_))) {
+      if (resume_after_ && ts && *ts <= *resume_after_) {
         pending_.reset();
         continue;
       }
-      if (ts >= 0) {
+      if (ts) {
         if (!sim_origin_) {
-          sim_origin_ = ts;
+          sim_origin_ = *ts;
           wall_origin_ = Clock::now();
         }
         const auto due =
             wall_origin_ +
             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(
-                static_cast<double>(ts - *sim_origin_) / config_.source.acceleration));
+                static_cast<double>(*ts - *sim_origin_) / config_.source.acceleration));
         if (due > Clock::now()) {
           pace_.expires_at(due);
           pace_.async_wait([this](const boost::system::error_code& ec) {
@@ -161,12 +159,6 @@ class Daemon {
     log::error("agent: store write failed; stopping");
     exit_code_ = 1;
     shutdown("store failure");
-  }
-
-  static std::int64_t recordTs(const vehicle::Record& r) {
-    if (const auto* s = std::get_if<vehicle::Sample>(&r)) return s->ts_ms;
-    if (const auto* c = std::get_if<vehicle::Command>(&r)) return c->ts_ms;
-    return -1;
   }
 
   void scheduleTick() {

@@ -45,12 +45,6 @@ class TempDir {
   std::string path_;
 };
 
-std::int64_t recordTs(const vehicle::Record& r) {
-  if (const auto* s = std::get_if<vehicle::Sample>(&r)) return s->ts_ms;
-  if (const auto* c = std::get_if<vehicle::Command>(&r)) return c->ts_ms;
-  return -1;
-}
-
 // Writes every committed outbox message to outbox.jsonl, in its envelope
 // exactly as MQTT would carry it, and acknowledges it: the file plays the
 // broker.
@@ -136,7 +130,7 @@ int runOffline(vehicle::VehicleSource& source, const config::Config& cfg,
 
   int in_batch = 0;
   while (auto rec = source.next()) {
-    if (const auto ts = recordTs(*rec); ts >= 0) clock.advanceTo(ts);
+    if (const auto ts = vehicle::timeOf(*rec)) clock.advanceTo(*ts);
     if (!pipe.feed(*rec)) return 1;
     if (strict_failure) {
       std::cerr << options.input << ":" << strict_failure->line << ": "

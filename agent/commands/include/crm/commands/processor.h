@@ -57,10 +57,21 @@ struct Context {
   reports::ReportContext report;
 };
 
+// The parts of the store a command touches: reads (report-request), the
+// history (service-record, reports), the outbox (cmd-result) and the ledger
+// (de-duplication and the all-or-nothing unit). One Store serves as all four.
+struct StoreAccess {
+  const store::Reader& reader;
+  store::History& history;
+  store::Outbox& outbox;
+  store::CommandLedger& ledger;
+};
+
 class Processor {
  public:
-  // `store` must outlive the Processor.
-  explicit Processor(store::Store& store) : store_(store) {}
+  // What `store` refers to must outlive the Processor.
+  explicit Processor(StoreAccess store) : store_(store) {}
+  explicit Processor(store::Store& store) : store_({store, store, store, store}) {}
 
   // A command from MQTT: `name` is the topic's last level, `payload` the raw
   // bytes. Never throws; any input yields an Outcome and one cmd-result.
@@ -82,7 +93,7 @@ class Processor {
   // Queues the cmd-result; a store failure turns the outcome into kError.
   Outcome answer(Outcome outcome, const Context& context);
 
-  store::Store& store_;
+  StoreAccess store_;
 };
 
 }  // namespace crm::commands

@@ -19,8 +19,10 @@ namespace crm::sync {
 std::string envelope(std::string_view schema, std::string_view id, std::int64_t seq,
                      std::string_view vin, std::int64_t ts_ms, std::string_view body_json);
 
-// An outbox message in its envelope. A kind this version does not know (a
-// cache written by a newer agent) gets the schema its topic implies.
+// An outbox message in its envelope. Only known kinds can be queued
+// (Outbox::enqueue takes a wire::Kind) and a newer agent's cache is refused
+// at open, so an unknown kind means a damaged row: it still goes out, under
+// the schema its topic implies, rather than blocking the queue forever.
 std::string envelope(const store::OutboxMessage& message);
 
 // The topic a message goes to: {prefix}/{vin}/{kind}.

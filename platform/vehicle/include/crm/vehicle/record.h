@@ -63,6 +63,13 @@ struct Rejected {
 
 using Record = std::variant<Sample, Command, VehicleFacts, Rejected>;
 
+// The time a record happened at, for what carries one (samples, commands).
+inline std::optional<std::int64_t> timeOf(const Record& record) {
+  if (const auto* s = std::get_if<Sample>(&record)) return s->ts_ms;
+  if (const auto* c = std::get_if<Command>(&record)) return c->ts_ms;
+  return std::nullopt;
+}
+
 // Counts of rejects by kind, indexed by RejectKind.
 struct RejectCounts {
   std::uint64_t by_kind[kRejectKindCount] = {};
