@@ -1,6 +1,7 @@
-// kill -9 at random moments while the agent ingests and publishes: after each
-// restart the database is intact, nothing committed is missing, and no seq is
-// ever used for two different messages.
+// kill -9 at random moments while the agent ingests, commits, makes reports,
+// handles commands and publishes: after each restart the database is intact,
+// nothing committed is missing, no seq is ever used for two different
+// messages, and every command the cache took is answered "ok" exactly once.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -9,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "crm/testing/broker.h"
@@ -20,7 +22,8 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 constexpr char kVin[] = "LRW3E7EK5NC000099";
-constexpr int kKills = 20;
+constexpr int kKills = 100;
+const std::string kRoot = std::string("crm/v1/vehicles/") + kVin;
 
 class Db {
  public:
@@ -60,7 +63,17 @@ struct Snapshot {
   std::string count = "0";
   std::string ts_sum = "0";
   std::map<std::int64_t, std::string> outbox;  // seq -> id
+  std::set<std::string> commands;              // ids in commands_seen
 };
+
+// What the agent sent: the collector also hears the commands sent to it.
+std::vector<Received> sentByAgent(const std::vector<Received>& all) {
+  std::vector<Received> out;
+  for (const auto& m : all) {
+    if (m.topic.find("/cmd/") == std::string::npos) out.push_back(m);
+  }
+  return out;
+}
 
 Snapshot snapshot(const std::string& path) {
   Snapshot s;
@@ -74,6 +87,7 @@ Snapshot snapshot(const std::string& path) {
     }
     for (const auto& row : db.rows("SELECT seq, id FROM outbox"))
       s.outbox[std::stoll(row[0])] = row[1];
+    for (const auto& row : db.rows("SELECT id FROM commands_seen")) s.commands.insert(row[0]);
   });
   return s;
 }
@@ -96,14 +110,41 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
       {"log", {{"level", "warn"}}}};
   writeFile(dir.file("agent.json"), cfg.dump());
 
+  mqtt::async_client crm(broker.uri(), "crm-test-crm");
+  ASSERT_NO_THROW(crm.connect()->wait_for(std::chrono::seconds(5)));
+  auto sendCommand = [&](int i) {
+    // Reports (a read of the whole period, a staged report and its message)
+    // and service records (a unit of the batch), so kills land inside both.
+    const bool report = i % 2 == 0;
+    json body = report ? json{{"period_days", 7}}
+                       : json{{"visit_date", "2026-01-10"},
+                              {"odometer_km", 1000 + i},
+                              {"items", {"tire_rotation"}},
+                              {"dealer_id", "D-1"}};
+    char id[40];
+    std::snprintf(id, sizeof id, "6f1c2a3b-0000-4000-8000-%012d", i);
+    json cmd = {{"id", id},
+                {"issued_at", std::chrono::duration_cast<milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count()},
+                {"vin", kVin},
+                {"body", body}};
+    crm.publish(kRoot + "/cmd/" + (report ? "report-request" : "service-record"), cmd.dump(), 1,
+                false);
+  };
+
   std::mt19937 rng(20261125);
-  std::uniform_int_distribution<int> pause_ms(150, 1200);
+  std::uniform_int_distribution<int> pause_ms(40, 600);
   std::map<std::int64_t, std::string> committed;  // every outbox (seq, id) seen committed
+  std::set<std::string> commands_taken;           // every command id seen committed
   int kills_while_ingesting = 0;
 
   for (int i = 0; i < kKills; ++i) {
     Process agent(agentCommand({"--config", dir.file("agent.json")}), dir.path());
-    std::this_thread::sleep_for(milliseconds(pause_ms(rng)));
+    const int pause = pause_ms(rng);
+    std::this_thread::sleep_for(milliseconds(pause / 2));
+    sendCommand(i);
+    std::this_thread::sleep_for(milliseconds(pause - pause / 2));
     const Snapshot before = snapshot(db_path);
     agent.signal(SIGKILL);
     auto e = agent.wait(milliseconds(5000));
@@ -122,6 +163,11 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
       auto [it, fresh] = committed.emplace(seq, id);
       ASSERT_EQ(it->second, id) << "seq " << seq << " reused for another message";
     }
+    for (const auto& id : before.commands) {
+      ASSERT_EQ(db.rows("SELECT count(*) FROM commands_seen WHERE id = '" + id + "'")[0][0], "1")
+          << "committed command " << id << " lost after kill " << i;
+      commands_taken.insert(id);
+    }
   }
   EXPECT_GE(kills_while_ingesting, kKills - 1);
   // A restart racing a reader's lock must wait, never take the cache for
@@ -138,7 +184,8 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
   ASSERT_EQ(last.code, 0) << last.err;
   auto receivedAll = [&](const std::vector<Received>& msgs) {
     std::set<std::int64_t> seqs;
-    for (const auto& m : msgs) seqs.insert(json::parse(m.payload)["seq"].get<std::int64_t>());
+    for (const auto& m : sentByAgent(msgs))
+      seqs.insert(json::parse(m.payload)["seq"].get<std::int64_t>());
     for (const auto& [seq, id] : committed) {
       if (!seqs.contains(seq)) return false;
     }
@@ -149,7 +196,7 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
 
   std::map<std::int64_t, std::string> id_of_seq;
   std::map<std::string, std::string> id_of_day;
-  for (const auto& m : collector.messages()) {
+  for (const auto& m : sentByAgent(collector.messages())) {
     auto p = json::parse(m.payload);
     const auto seq = p["seq"].get<std::int64_t>();
     auto [it, fresh] = id_of_seq.emplace(seq, p["id"].get<std::string>());
@@ -166,8 +213,30 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
   // 40 simulated days: every day but the last (still open when the source
   // ended) was reported exactly once despite the kills.
   EXPECT_GE(id_of_day.size(), 39U);
+  // A command the cache took was applied once and answered "ok" by one
+  // message (which the broker may carry twice: at-least-once, same id); a
+  // redelivery after a kill is answered "already processed", never applied
+  // again.
+  EXPECT_GT(commands_taken.size(), 10U);
+  std::map<std::string, std::set<std::string>> ok_results;  // command id -> message ids
+  for (const auto& m : collector.messages()) {
+    if (m.topic != kRoot + "/cmd-result") continue;
+    const auto msg = json::parse(m.payload);
+    if (msg["body"]["status"] == "ok") {
+      ok_results[msg["body"]["command_id"].get<std::string>()].insert(msg["id"]);
+    }
+  }
+  for (const auto& id : commands_taken) {
+    EXPECT_EQ(ok_results[id].size(), 1U)
+        << "command " << id << " answered ok by " << ok_results[id].size() << " messages";
+  }
   Db db(db_path);
   EXPECT_EQ(db.rows("SELECT count(*) FROM outbox")[0][0], "0");
+  for (const auto& [id, n] : ok_results) {
+    EXPECT_EQ(db.rows("SELECT count(*) FROM commands_seen WHERE id = '" + id + "'")[0][0], "1")
+        << "command " << id << " answered ok but not recorded";
+  }
+  crm.disconnect()->wait_for(std::chrono::seconds(2));
 }
 
 }  // namespace
