@@ -1,0 +1,30 @@
+// A SQLite VFS that lets a test cut the power. It passes everything to the
+// default VFS and, for every write to a database or WAL file since that
+// file's last successful sync, keeps the bytes it overwrote in an undo log
+// beside the file (<file>-undo). The log is written before the data, with
+// plain write(2): a kill -9 leaves both in the page cache, as a power cut
+// would not. cutPower() then plays the disk's part: the writes the last sync
+// did not cover are undone, all of them or only the newest, as a disk that
+// wrote some of its queue in order and lost the rest.
+//
+// Threading: one process writes; cutPower() runs after it is dead.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace crm::testing {
+
+// Registers the VFS as the process's default. Call once, before the store
+// is opened, in the process that will be killed.
+void installPowercutVfs();
+
+// Undoes, for the database at `path` and its WAL, every write made after
+// the last sync except the oldest `keep` of them. Removes the -shm file (it
+// is rebuilt from the WAL). Returns the number of writes undone.
+std::size_t cutPower(const std::string& path, std::size_t keep);
+
+// The number of writes not yet covered by a sync, for `path` and its WAL.
+std::size_t unsyncedWrites(const std::string& path);
+
+}  // namespace crm::testing
