@@ -22,7 +22,7 @@ struct Pipeline::Impl {
   }
 
   reports::ReportContext reportContext() const {
-    return reports::ReportContext{ingest.counters().rejected.total(), &options.maintenance};
+    return reports::ReportContext{&options.maintenance};
   }
 
   commands::Context commandContext() const {

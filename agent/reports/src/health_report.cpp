@@ -84,7 +84,7 @@ HealthReport buildHealthReport(const store::Reader& store, const vehicle::Vehicl
                              context.maintenance ? *context.maintenance : MaintenanceTable{},
                              odometer, period.to_ms);
   // Prompts arrive with the engagement engine; until then they stay null.
-  r.data_quality = dataQualitySection(store, period, context.rejected_samples);
+  r.data_quality = dataQualitySection(store, period);
   return r;
 }
 

@@ -1,5 +1,7 @@
 #include "sections.h"
 
+#include "crm/store/meta_keys.h"
+
 #include "crm/common/civil_time.h"
 #include "crm/reports/service.h"
 
@@ -149,12 +151,17 @@ ServiceSection serviceSection(const store::Reader& store, const vehicle::Vehicle
   return out;
 }
 
-DataQualitySection dataQualitySection(const store::Reader& store, analytics::Period period,
-                                      std::optional<std::uint64_t> rejected) {
+DataQualitySection dataQualitySection(const store::Reader& store, analytics::Period period) {
   std::int64_t samples = 0;
   std::int64_t gaps = 0;
   std::int64_t last_seen = -1;
+  std::optional<std::uint64_t> rejected = 0;
   for (std::int64_t day = store.dayStart(period.from_ms); day < period.to_ms; day += kMsPerDay) {
+    if (auto n = store.metaInt(store::rejectedOnDayKey(day)); !n) {
+      rejected.reset();  // unknown, never an undercount
+    } else if (rejected && *n) {
+      *rejected += static_cast<std::uint64_t>(**n);
+    }
     const auto rs = store.dailyRollups(day);
     if (rs.empty()) continue;
     std::int64_t first = INT64_MAX, last = 0;

@@ -25,8 +25,7 @@ std::vector<Fault> faultsSection(const store::Reader& store, analytics::Period p
 ServiceSection serviceSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                               const MaintenanceTable& maintenance,
                               std::optional<double> odometer_km, std::int64_t now_ms);
-DataQualitySection dataQualitySection(const store::Reader& store, analytics::Period period,
-                                      std::optional<std::uint64_t> rejected);
+DataQualitySection dataQualitySection(const store::Reader& store, analytics::Period period);
 
 // Daily roll-ups of one signal over the period, oldest first.
 std::vector<store::Rollup> dailySeries(const store::Reader& store, vehicle::SignalId signal,

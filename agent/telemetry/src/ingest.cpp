@@ -2,6 +2,7 @@
 
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
+#include "crm/store/meta_keys.h"
 #include "crm/telemetry/daily.h"
 
 namespace crm::telemetry {
@@ -28,16 +29,15 @@ Ingest::Ingest(store::Store& store, vehicle::VehicleInfo vehicle, VinFrom vin_fr
 
 bool Ingest::feed(const vehicle::Record& record) {
   if (const auto* s = std::get_if<vehicle::Sample>(&record)) {
-    if (auto bad = validator_.check(*s)) {
-      counters_.rejected.add(bad->kind);
-      if (on_reject_) on_reject_(*bad);
-      return true;
-    }
+    if (auto bad = validator_.check(*s)) return reject(*bad);
     const std::int64_t day = store_.dayStart(s->ts_ms);
     if (current_day_ >= 0 && day > current_day_) {
       if (!closeDay(current_day_)) return false;
     }
-    if (day > current_day_) current_day_ = day;
+    if (day > current_day_) {
+      current_day_ = day;
+      if (!countRejects()) return false;
+    }
     auto kept = store_.addSample(*s);
     if (!kept) {
       log::error("ingest: {}", kept.error().message);
@@ -47,11 +47,7 @@ bool Ingest::feed(const vehicle::Record& record) {
     if (*kept) ++counters_.stored;
     return !on_accepted_ || on_accepted_(*s);
   }
-  if (const auto* r = std::get_if<vehicle::Rejected>(&record)) {
-    counters_.rejected.add(r->kind);
-    if (on_reject_) on_reject_(*r);
-    return true;
-  }
+  if (const auto* r = std::get_if<vehicle::Rejected>(&record)) return reject(*r);
   if (const auto* f = std::get_if<vehicle::VehicleFacts>(&record)) {
     if (f->vin && vin_from_ == VinFrom::kSource) vehicle_.vin = *f->vin;
     if (f->model) vehicle_.model = *f->model;
@@ -64,6 +60,31 @@ bool Ingest::feed(const vehicle::Record& record) {
   // Commands from a recording are counted here; the caller hands them to
   // the command processor (agent/commands), which applies and answers them.
   ++counters_.commands;
+  return true;
+}
+
+bool Ingest::reject(const vehicle::Rejected& rejected) {
+  counters_.rejected.add(rejected.kind);
+  ++uncounted_rejects_;
+  if (on_reject_) on_reject_(rejected);
+  return countRejects();
+}
+
+bool Ingest::countRejects() {
+  // A reject before the first sample waits for the day that sample opens.
+  if (current_day_ < 0 || uncounted_rejects_ == 0) return true;
+  const std::string key = store::rejectedOnDayKey(current_day_);
+  auto before = store_.metaInt(key);
+  if (!before) {
+    log::error("ingest: {}", before.error().message);
+    return false;
+  }
+  const std::int64_t total = before->value_or(0) + uncounted_rejects_;
+  if (auto st = store_.setMeta(key, std::to_string(total)); !st) {
+    log::error("ingest: {}", st.error().message);
+    return false;
+  }
+  uncounted_rejects_ = 0;
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crm/common/civil_time.h"
+#include "crm/reports/health_report.h"
 #include "crm/testing/temp_dir.h"
 #include "crm/vehicle/signals.h"
 
@@ -138,6 +139,36 @@ TEST_F(PipelineTest, FinishClosesTheLastDayAndReportsThePeriodEndingAtTheLastSam
   ASSERT_TRUE(last->has_value());
   EXPECT_EQ((*last)->period.to_ms, clock_.nowMs() + 1);
   EXPECT_EQ(committedKinds(), (std::vector<std::string>{"telemetry/daily", "health-report"}));
+}
+
+TEST_F(PipelineTest, AReportCountsTheRejectsOfItsOwnPeriodAcrossRestarts) {
+  auto rejectNow = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(pipeline_->feed(vehicle::Rejected{vehicle::RejectKind::kMalformed, "bad", 1}));
+    }
+  };
+  auto reportOfDays = [&](int days) {
+    reports::ReportContext rc;
+    auto r = reports::generateReport(*store_, *store_, *store_, {},
+                                     reports::periodEnding(clock_.nowMs() + 1, days), rc);
+    EXPECT_TRUE(r.ok());
+    return r->data_quality.rejected;
+  };
+  rejectNow(2);  // before any sample: counted on the day the first one opens
+  sampleNow(1000);
+  rejectNow(5);
+  for (int d = 1; d <= 9; ++d) {
+    clock_.set(kT0 + d * kDay + kHour);
+    sampleNow(1000 + d);
+  }
+  ASSERT_TRUE(store_->commit().ok());
+  // The agent restarts on day 10: the count lives in the cache, not in memory.
+  pipeline_.reset();
+  pipeline_ = std::make_unique<Pipeline>(*store_, clock_, PipelineOptions{});
+  clock_.set(kT0 + 9 * kDay + 2 * kHour);
+  rejectNow(3);
+  EXPECT_EQ(reportOfDays(3), std::optional<std::uint64_t>(3));  // days 7-9: today's three
+  EXPECT_EQ(reportOfDays(10), std::optional<std::uint64_t>(10));
 }
 
 }  // namespace

@@ -19,9 +19,8 @@
 
 namespace crm::reports {
 
-// What the store does not know: counters kept by the running pipeline.
+// What the store does not know.
 struct ReportContext {
-  std::optional<std::uint64_t> rejected_samples;  // since the pipeline started
   // Maintenance schedules (from the configuration); null: none known, and
   // the service section says so.
   // Must outlive the call.

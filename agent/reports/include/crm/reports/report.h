@@ -128,7 +128,9 @@ struct PromptsSection {
 
 struct DataQualitySection {
   std::int64_t samples = 0;
-  std::optional<std::uint64_t> rejected;  // since the pipeline started; null when unknown
+  // Samples and lines rejected on the period's days (as ingest counted them
+  // per local day); null when the count could not be read.
+  std::optional<std::uint64_t> rejected;
   std::int64_t gaps = 0;
 };
 

@@ -64,6 +64,9 @@ class Ingest {
 
  private:
   bool closeDay(std::int64_t day_start_ms);
+  bool reject(const vehicle::Rejected& rejected);
+  // Adds the rejects not yet counted to the current day's stored count.
+  bool countRejects();
 
   store::Store& store_;
   vehicle::VehicleInfo vehicle_;
@@ -71,7 +74,8 @@ class Ingest {
   vehicle::SampleValidator validator_;
   IngestCounters counters_;
   std::int64_t current_day_ = -1;
-  std::int64_t closed_through_ = -1;  // last day whose telemetry/daily was queued (persisted)
+  std::int64_t closed_through_ = -1;
+  std::int64_t uncounted_rejects_ = 0;  // last day whose telemetry/daily was queued (persisted)
   std::function<void(const vehicle::Rejected&)> on_reject_;
   std::function<bool(const vehicle::Sample&)> on_accepted_;
   std::function<bool(std::int64_t)> on_day_closed_;
