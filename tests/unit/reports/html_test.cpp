@@ -7,6 +7,7 @@
 #include <string>
 
 #include "crm/reports/html.h"
+#include "crm/reports/report.h"
 #include "sample_report.h"
 
 namespace crm::reports {
@@ -175,6 +176,22 @@ TEST(HtmlReport, AbsurdSohValuesStayInsideTheChart) {
   EXPECT_TRUE(contains(page, "<svg"));
   EXPECT_LT(page.size(), 100u * 1024u);
   EXPECT_FALSE(contains(page, "e+"));  // no coordinate in exponent notation
+}
+
+TEST(HtmlReport, ANewCarsSohIntervalIsShownNoHigherThan100Percent) {
+  HealthReport r = sampleReport();
+  r.battery.soh = {99.9, 98.3, 101.6, "estimated"};
+  ChartData charts = sampleCharts();
+  for (auto& p : charts.soh) p.high = 103.0;
+  const std::string page = renderHtml(r, charts, "en");
+  EXPECT_TRUE(contains(page,
+                       "98.3\xE2\x80\x93"
+                       "100.0 %"));
+  EXPECT_FALSE(contains(page, "101.6"));
+  // The chart's axis stops at 100 %: no grid line above it.
+  EXPECT_FALSE(contains(page, ">105<"));
+  // The JSON keeps the statistics as they are.
+  EXPECT_EQ(toJson(r)["battery"]["soh"]["high"], 101.6);
 }
 
 TEST(HtmlReport, MarkupInReportStringsIsEscaped) {

@@ -208,9 +208,12 @@ std::string renderFigures(const HealthReport& r, Lang lang) {
   const std::string none = tr(lang, Msg::kNoData);
   std::string h = "<section class=\"figs\">";
   // State of health with its interval and where it comes from.
-  const auto soh = finite(r.battery.soh.value);
-  const auto low = finite(r.battery.soh.low);
-  const auto high = finite(r.battery.soh.high);
+  auto soh = finite(r.battery.soh.value);
+  auto low = finite(r.battery.soh.low);
+  auto high = finite(r.battery.soh.high);
+  for (auto* v : {&soh, &low, &high}) {
+    if (*v) **v = sohShown(**v);
+  }
   const auto& source = r.battery.soh.source;
   std::string sub = soh ? "" : none;
   if (soh && low && high) sub = fixed(*low, 1) + "\xE2\x80\x93" + fixed(*high, 1) + " %";

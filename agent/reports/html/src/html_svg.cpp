@@ -109,7 +109,9 @@ std::string bandName(const std::string& key) {
 std::string sohChart(const BatterySection& battery, const ChartData& charts, Lang lang) {
   std::vector<ChartData::SohPoint> pts;
   for (const auto& p : charts.soh) {
-    if (std::isfinite(p.value) && std::isfinite(p.low) && std::isfinite(p.high)) pts.push_back(p);
+    if (std::isfinite(p.value) && std::isfinite(p.low) && std::isfinite(p.high)) {
+      pts.push_back({p.ts_ms, sohShown(p.value), sohShown(p.low), sohShown(p.high)});
+    }
   }
   std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.ts_ms < b.ts_ms; });
   if (pts.size() < 2 || pts.front().ts_ms == pts.back().ts_ms) return noData(lang);

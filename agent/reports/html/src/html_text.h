@@ -30,6 +30,13 @@ std::string percentOf(double share);
 // instants centuries away from any car's life.
 std::string dateOf(std::int64_t ms);
 
+// A state of health as a driver may read it: a pack holds at most its rated
+// capacity, so a bound the statistics put above 100 % (a new car, noisy
+// estimates) is shown as 100. The report's JSON keeps the honest figures.
+inline double sohShown(double percent) {
+  return percent > 100.0 ? 100.0 : percent;
+}
+
 // A number worth showing: nullopt for null and for NaN or infinity (which
 // JSON cannot carry either).
 std::optional<double> finite(std::optional<double> v);
