@@ -61,7 +61,8 @@ std::string chargeSessionBody(const store::ChargingSession& s) {
     b["current_type"] = s.dc ? "dc" : "ac";
     b["peak_kw"] = round(s.peak_kw, 2);
     b["average_kw"] = round(s.average_kw, 2);
-    b["pack_temp_max_c"] = round(s.pack_temp_max_c, 1);
+    b["pack_temp_max_c"] =
+        s.pack_temp_max_c ? nlohmann::json(round(*s.pack_temp_max_c, 1)) : nlohmann::json(nullptr);
   }
   b["duration_min"] = round(static_cast<double>(s.end_ms - s.start_ms) / 60'000.0, 1);
   return b.dump();

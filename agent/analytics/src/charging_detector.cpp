@@ -278,7 +278,7 @@ void ChargingDetector::close(std::int64_t end_ms, std::vector<store::ChargingSes
   } else {
     s.dc = o.peak_kw > kAcMaxKw;
   }
-  s.pack_temp_max_c = o.temp_max_c.value_or(0);
+  s.pack_temp_max_c = o.temp_max_c;
   // Stopped short of the limit without the pack being full: unplugged early,
   // a breaker, a driver leaving the DC charger.
   s.interrupted = s.end_soc < o.charge_limit - 1.0 && s.end_soc < 99.0;

@@ -163,7 +163,7 @@ ChargingSummary summarizeCharging(const store::Reader& store, const vehicle::Veh
       dc_kwh += s.energy_kwh;
     }
     if (s.peak_kw > kFastSessionKw) ++out.sessions_over_100kw;
-    if (s.pack_temp_max_c > kHotPackC) ++out.hot_charging_sessions;
+    if (s.pack_temp_max_c && *s.pack_temp_max_c > kHotPackC) ++out.hot_charging_sessions;
   }
   if (out.sessions > 0) {
     out.average_start_soc = std::round(start_sum / out.sessions * 10.0) / 10.0;

@@ -30,9 +30,9 @@ Status<StoreError> Store::addChargingSession(const ChargingSession& c) {
       .bind(6, c.peak_kw)
       .bind(7, c.average_kw)
       .bind(8, static_cast<std::int64_t>(c.dc))
-      .bind(9, c.pack_temp_max_c)
       .bind(10, static_cast<std::int64_t>(c.interrupted))
       .bind(11, static_cast<std::int64_t>(c.inferred));
+  bindOptional(s, 9, c.pack_temp_max_c);
   if (s.run() != SQLITE_DONE)
     return fail(StoreError::kIo, "charging session: " + impl_->db.lastError());
   return {};
@@ -81,9 +81,10 @@ std::vector<ChargingSession> Store::chargingSessions(std::int64_t from_ms,
       "WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms");
   s.bind(1, from_ms).bind(2, to_ms);
   while (s.step() == SQLITE_ROW) {
-    out.push_back(ChargingSession{s.i64(0), s.i64(1), s.f64(2), s.f64(3), s.f64(4), s.f64(5),
-                                  s.f64(6), s.i64(7) != 0, s.f64(8), s.i64(9) != 0,
-                                  s.i64(10) != 0});
+    ChargingSession c{s.i64(0), s.i64(1),      s.f64(2),     s.f64(3),      s.f64(4),      s.f64(5),
+                      s.f64(6), s.i64(7) != 0, std::nullopt, s.i64(9) != 0, s.i64(10) != 0};
+    if (!s.isNull(8)) c.pack_temp_max_c = s.f64(8);
+    out.push_back(c);
   }
   return out;
 }

@@ -45,7 +45,8 @@ class AnalyticsTest : public ::testing::Test {
   }
   // Charging at `kw` for `minutes` from `ts`, one step a minute; SOC rises
   // with the energy on a 75 kWh pack. Returns the end time.
-  std::int64_t charge(std::int64_t ts, double soc, double kw, int minutes, bool dc) {
+  std::int64_t charge(std::int64_t ts, double soc, double kw, int minutes, bool dc,
+                      bool temperature = true) {
     feed(ts, sig::kChargeLimit, 80.0);
     feed(ts, sig::kIsCharging, true);
     for (int i = 0; i < minutes; ++i) {
@@ -54,7 +55,7 @@ class AnalyticsTest : public ::testing::Test {
       feed(t, sig::kPackVoltage, 400.0);
       feed(t, sig::kPackCurrent, kw * 1000 / 400);
       feed(t, dc ? sig::kChargeCurrentDc : sig::kChargeCurrentPhase1, dc ? kw * 1000 / 400 : 32.0);
-      feed(t, sig::kPackTempMax, 30.0 + i * 0.1);
+      if (temperature) feed(t, sig::kPackTempMax, 30.0 + i * 0.1);
       feed(t, sig::kSocCurrent, soc + kw * i / 60.0 / 0.75);
     }
     const std::int64_t end = ts + minutes * kMin;
@@ -89,8 +90,23 @@ TEST_F(AnalyticsTest, AcSessionHasIntegratedEnergyPowerAndType) {
   EXPECT_NEAR(s[0].average_kw, 7.2, 1e-6);
   EXPECT_FALSE(s[0].dc);
   EXPECT_FALSE(s[0].inferred);
-  EXPECT_NEAR(s[0].pack_temp_max_c, 30.0 + 119 * 0.1, 1e-6);
+  ASSERT_TRUE(s[0].pack_temp_max_c.has_value());
+  EXPECT_NEAR(*s[0].pack_temp_max_c, 30.0 + 119 * 0.1, 1e-6);
   EXPECT_EQ(analytics_->counters().charging_sessions, 1U);
+}
+
+TEST_F(AnalyticsTest, APackTemperatureNeverReportedIsNullNotZero) {
+  parked(kT0, 50);
+  const std::int64_t end = charge(kT0 + kMin, 50, 7.2, 60, false, /*temperature=*/false);
+  parked(end + kMin, 50 + 7.2 / 0.75);
+  finish();
+
+  const auto s = store_->chargingSessions(0, end + kMin);
+  ASSERT_EQ(s.size(), 1U);
+  EXPECT_FALSE(s[0].pack_temp_max_c.has_value());
+  const auto queued = store_->pendingOutbox(0, 10).value();
+  ASSERT_EQ(queued.size(), 1U);
+  EXPECT_TRUE(nlohmann::json::parse(queued[0].body)["pack_temp_max_c"].is_null());
 }
 
 TEST_F(AnalyticsTest, SessionCarriedByTheDcCurrentIsDc) {

@@ -16,10 +16,10 @@ struct ChargingSession {
   double start_soc = 0, end_soc = 0;  // percent
   double energy_kwh = 0;              // into the battery
   double peak_kw = 0, average_kw = 0;
-  bool dc = false;  // DC when ChargeCurrent.DC carried the current
-  double pack_temp_max_c = 0;
-  bool interrupted = false;  // ended below the charge limit without the car being full
-  bool inferred = false;     // charged while the agent was off: an SOC jump across a gap
+  bool dc = false;                        // DC when ChargeCurrent.DC carried the current
+  std::optional<double> pack_temp_max_c;  // null: the car reported no pack temperature
+  bool interrupted = false;               // ended below the charge limit without the car being full
+  bool inferred = false;  // charged while the agent was off: an SOC jump across a gap
 };
 
 struct Trip {
