@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crm/testing/broker.h"
+#include "crm/testing/fault_vfs.h"
 #include "crm/testing/temp_store.h"
 
 namespace crm::sync {
@@ -23,6 +24,7 @@ class PublisherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (testing::mosquittoPath().empty()) GTEST_SKIP() << "mosquitto not installed";
+    vfs_ = &testing::FaultVfs::install();  // passes everything through until told
     store_ = testing::openTestStore(dir_.file("c.db"));
     ASSERT_NE(store_, nullptr);
     cfg_.broker = broker_.uri();
@@ -72,6 +74,7 @@ class PublisherTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::FaultVfs* vfs_ = nullptr;
   testing::Broker broker_;
   boost::asio::io_context io_;
   std::unique_ptr<store::Store> store_;
@@ -122,6 +125,47 @@ TEST_F(PublisherTest, StatusIsOnlineRetainedThenOfflineAtCleanStop) {
   EXPECT_TRUE(late.messages().back().retained);
   EXPECT_EQ(status["schema"], "crm.v1.status");
   EXPECT_EQ(status["body"]["state"], "offline");
+}
+
+// The disk fills while the agent holds 25 messages: it still connects (the
+// last will needs no store write), sends all 25, and says "offline" at stop;
+// when space returns the acknowledgements and new messages are committed.
+TEST_F(PublisherTest, AFullDiskStillConnectsWithALastWillAndDrainsTheOutbox) {
+  ASSERT_TRUE(broker_.start());
+  testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");
+  ASSERT_TRUE(collector.connected());
+  enqueue(25);
+  {
+    testing::DiskFull full(*vfs_);
+    Publisher pub(io_, *store_, clock_, cfg_, kVin);
+    pub.start();
+    runUntil([&] { return telemetry(collector).size() >= 25 && pub.stats().published >= 25; },
+             milliseconds(15000));
+    EXPECT_EQ(telemetry(collector).size(), 25U);
+    EXPECT_EQ(pub.stats().published, 25U);
+    EXPECT_EQ(pub.stats().connects, 1U);
+    bool stopped = false;
+    pub.stop(milliseconds(3000), [&] { stopped = true; });
+    runUntil([&] { return stopped; }, milliseconds(5000));
+    EXPECT_TRUE(stopped);
+  }
+  testing::Collector late(broker_.uri(), std::string("crm/v1/vehicles/") + kVin + "/status");
+  ASSERT_TRUE(late.waitFor([](const auto& m) { return !m.empty(); }, milliseconds(3000)));
+  EXPECT_EQ(json::parse(late.messages().back().payload)["body"]["state"], "offline");
+  // Space is back: new messages are committed and sent; nothing committed
+  // was lost, and every seq the broker saw is distinct per id.
+  enqueue(5);
+  Publisher pub(io_, *store_, clock_, cfg_, kVin);
+  pub.start();
+  runUntil([&] { return store_->pendingOutbox(0, 100).value().empty(); }, milliseconds(15000));
+  EXPECT_TRUE(store_->pendingOutbox(0, 100).value().empty());
+  std::map<std::int64_t, std::string> id_of_seq;
+  for (const auto& m : collector.messages()) {
+    auto p = json::parse(m.payload);
+    auto [it, fresh] = id_of_seq.emplace(p["seq"].get<std::int64_t>(), p["id"].get<std::string>());
+    EXPECT_EQ(it->second, p["id"].get<std::string>());
+  }
+  EXPECT_GE(telemetry(collector).size(), 30U);
 }
 
 TEST_F(PublisherTest, BrokerDownAtStartThenUpDrainsTheBacklog) {

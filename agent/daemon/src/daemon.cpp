@@ -34,6 +34,10 @@ constexpr int kRecordsPerTurn = 2000;
 constexpr milliseconds kTickInterval{60'000};
 // How long --until-source-ends waits for the broker to take the outbox.
 constexpr milliseconds kDrainTimeout{30'000};
+// While the disk is full, how often the log says so (with the count).
+constexpr std::chrono::seconds kFullLogInterval{60};
+// Stable: the meta key counting records dropped while the disk was full.
+constexpr std::string_view kDroppedWhileFullKey = "ingest.dropped_disk_full";
 
 class Daemon {
  public:
@@ -52,6 +56,9 @@ class Daemon {
         tick_timer_(io_),
         watchdog_(io_) {
     resume_after_ = store_->newestSampleMs();
+    if (auto dropped = store_->metaInt(kDroppedWhileFullKey); dropped && *dropped) {
+      dropped_while_full_ = static_cast<std::uint64_t>(**dropped);
+    }
   }
 
   int run() {
@@ -108,10 +115,21 @@ class Daemon {
           return;
         }
       }
+      if (ingest_paused_) {
+        // The disk is full: the record is dropped, and counted.
+        ++dropped_while_full_;
+        pending_.reset();
+        continue;
+      }
       // A recording source's command lines are commands as from the CRM.
       if (!pipeline_.feed(*pending_)) {
-        storeFailed();
-        return;
+        pending_.reset();
+        if (!pauseIfFull()) {
+          storeFailed();
+          return;
+        }
+        ++dropped_while_full_;
+        continue;
       }
       pending_.reset();
     }
@@ -155,6 +173,42 @@ class Daemon {
     });
   }
 
+  // A full disk degrades instead of stopping: ingest pauses (records are
+  // dropped and counted), the publisher keeps sending and acknowledging
+  // the outbox, and each commit tick tries again. False when the failure
+  // was not a full disk.
+  bool pauseIfFull() {
+    if (!store_->full()) return false;
+    if (!ingest_paused_) {
+      ingest_paused_ = true;
+      last_full_log_ = Clock::now();
+      log::error(
+          "agent: the disk is full; ingest paused until space returns (samples are dropped and "
+          "counted in meta {}); the outbox is still sent",
+          kDroppedWhileFullKey);
+    }
+    return true;
+  }
+
+  // On the commit tick while paused: a small write (the drop counter) that
+  // succeeds means there is space again.
+  void tryResume() {
+    auto st = store_->setMeta(kDroppedWhileFullKey, std::to_string(dropped_while_full_));
+    if (st) st = store_->commit();
+    if (!st) {
+      if (Clock::now() - last_full_log_ >= kFullLogInterval) {
+        last_full_log_ = Clock::now();
+        log::error("agent: the disk is still full ({}); ingest paused, {} records dropped so far",
+                   st.error().message, dropped_while_full_);
+      }
+      return;
+    }
+    ingest_paused_ = false;
+    log::info("agent: space is back; ingest resumed ({} records dropped while the disk was full)",
+              dropped_while_full_);
+    if (publisher_) publisher_->kick();
+  }
+
   void storeFailed() {
     log::error("agent: store write failed; stopping");
     exit_code_ = 1;
@@ -165,7 +219,7 @@ class Daemon {
     tick_timer_.expires_after(kTickInterval);
     tick_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_) return;
-      if (!pipeline_.tick()) {
+      if (!ingest_paused_ && !pipeline_.tick() && !pauseIfFull()) {
         storeFailed();
         return;
       }
@@ -190,8 +244,13 @@ class Daemon {
     commit_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_) return;
       // A failed commit is logged and the next one tries again: the agent
-      // keeps running (a full disk is the operator's to clear).
-      if (!commitNow()) ++failed_commits_;
+      // keeps running; a full disk pauses ingest until space returns.
+      if (ingest_paused_) {
+        tryResume();
+      } else if (!commitNow()) {
+        ++failed_commits_;
+        pauseIfFull();
+      }
       scheduleCommit();
     });
   }
@@ -337,6 +396,9 @@ class Daemon {
   milliseconds watchdog_interval_{0};
   bool stopping_ = false;
   bool source_done_ = false;
+  bool ingest_paused_ = false;            // the disk is full
+  std::uint64_t dropped_while_full_ = 0;  // all time (meta ingest.dropped_disk_full)
+  Clock::time_point last_full_log_;
   int exit_code_ = 0;
 };
 

@@ -27,6 +27,14 @@ struct SignalState {
   Bucket hour, day;
 };
 
+// A bucket that closed in the open batch: written there, and written again
+// in the next batch if this one is lost (a failed commit).
+struct ClosedBucket {
+  bool daily = false;
+  std::int64_t db_id = 0;
+  Rollup r;
+};
+
 struct Store::Impl {
   Db db;
   std::vector<SignalState> signals;  // indexed by catalogue id
@@ -35,6 +43,15 @@ struct Store::Impl {
   // Messages below this seq are committed; only those may be published, or a
   // crash could reuse the seq of a message the broker already has.
   std::int64_t committed_next_seq = 1;
+  // Every seq below it is covered by the mark file beside the cache.
+  std::int64_t seq_mark = 0;
+  // next_seq as last committed to meta: unchanged, it is not rewritten.
+  std::int64_t meta_next_seq = -1;
+  std::vector<ClosedBucket> unflushed;
+  // The car's time of the last roll-up checkpoint.
+  std::int64_t rollups_flushed_at = -1;
+  bool full = false;
+  bool opened = false;  // open() finished: there is something to write back at close
   std::int64_t newest_sample_ms = -1;
   std::int64_t samples_reduced = 0;
   std::int64_t last_retention_day = -1;
@@ -61,5 +78,16 @@ struct Store::Impl {
 
 // Schema creation and migrations (schema.cpp). On error, what failed.
 Status<StoreError> migrate(Db& db);
+
+// Writes one roll-up row (INSERT OR REPLACE); false when the write failed.
+bool writeRollup(Stmt& st, std::int64_t db_id, const Rollup& r);
+
+// The WAL's bound (journal_size_limit and the auto-checkpoint): its share
+// of the quota. The database file gets the rest (retention.cpp).
+std::int64_t walLimitBytes(std::int64_t quota_bytes);
+
+// Marks the cache for a full integrity check at the next start (SQLite
+// reported damage while running): <path>.check.
+std::string checkMarkPath(const std::string& cache_path);
 
 }  // namespace crm::store

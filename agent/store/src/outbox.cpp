@@ -2,19 +2,38 @@
 // the body and what its envelope needs; the sync side builds the envelope.
 #include <boost/uuid/uuid_io.hpp>
 
+#include "crm/common/log.h"
 #include "impl.h"
+#include "seq_mark.h"
 
 namespace crm::store {
 
-Result<Reservation, StoreError> Store::reserve() {
-  if (auto st = begin(); !st) return st.error();
+// Every seq handed out lies below the mark file: a block is reserved there
+// before its first seq is used, so no seq depends on a database commit to be
+// durable, and a cache lost with its meta row cannot make one come back.
+Result<std::int64_t, StoreError> Store::takeSeq() {
   Impl& im = *impl_;
-  return Reservation{im.next_seq++, boost::uuids::to_string(im.uuid())};
+  if (im.next_seq >= im.seq_mark) {
+    const std::int64_t mark = im.next_seq + kSeqBlock;
+    if (auto st = writeSeqMark(options_.path, mark, options_.full_sync); !st) {
+      if (st.error().code == StoreError::kFull) im.full = true;
+      return fail(st.error().code, "seq mark: " + st.error().message);
+    }
+    im.seq_mark = mark;
+  }
+  return im.next_seq++;
+}
+
+Result<Reservation, StoreError> Store::reserve() {
+  auto seq = takeSeq();
+  if (!seq) return seq.error();
+  return Reservation{*seq, boost::uuids::to_string(impl_->uuid())};
 }
 
 Result<OutboxMessage, StoreError> Store::enqueue(wire::Kind kind, std::string_view vin,
                                                  std::int64_t ts_ms, std::string_view body_json) {
   const wire::KindSpec& spec = wire::spec(kind);
+  if (auto st = begin(); !st) return st.error();
   auto taken = reserve();
   if (!taken) return taken.error();
   OutboxMessage m{taken->seq, std::move(taken->id),  std::string(spec.topic), std::string(vin),
@@ -29,7 +48,7 @@ Result<OutboxMessage, StoreError> Store::enqueue(wire::Kind kind, std::string_vi
       .bind(6, ts_ms)
       .bind(7, m.body)
       .bind(8, m.vin);
-  if (ins.run() != SQLITE_DONE) return fail(StoreError::kIo, "enqueue: " + im.db.lastError());
+  if (ins.run() != SQLITE_DONE) return writeFailed("enqueue");
   return m;
 }
 
@@ -51,7 +70,7 @@ Result<std::vector<OutboxMessage>, StoreError> Store::pendingOutbox(std::int64_t
 Status<StoreError> Store::ackOutbox(std::int64_t seq) {
   if (auto st = begin(); !st) return st;
   if (impl_->delete_outbox.bind(1, seq).run() != SQLITE_DONE) {
-    return fail(StoreError::kIo, "outbox ack: " + impl_->db.lastError());
+    return writeFailed("outbox ack");
   }
   return {};
 }

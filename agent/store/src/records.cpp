@@ -33,8 +33,7 @@ Status<StoreError> Store::addChargingSession(const ChargingSession& c) {
       .bind(10, static_cast<std::int64_t>(c.interrupted))
       .bind(11, static_cast<std::int64_t>(c.inferred));
   bindOptional(s, 9, c.pack_temp_max_c);
-  if (s.run() != SQLITE_DONE)
-    return fail(StoreError::kIo, "charging session: " + impl_->db.lastError());
+  if (s.run() != SQLITE_DONE) return writeFailed("charging session");
   return {};
 }
 
@@ -44,7 +43,7 @@ Status<StoreError> Store::addTrip(const Trip& t) {
          "INSERT INTO trips(start_ms,end_ms,distance_km,energy_kwh,ambient_c) VALUES(?,?,?,?,?)");
   s.bind(1, t.start_ms).bind(2, t.end_ms).bind(3, t.distance_km).bind(4, t.energy_kwh);
   bindOptional(s, 5, t.ambient_c);
-  if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "trip: " + impl_->db.lastError());
+  if (s.run() != SQLITE_DONE) return writeFailed("trip");
   return {};
 }
 
@@ -54,7 +53,7 @@ Status<StoreError> Store::addCapacityEstimate(const CapacityEstimate& e) {
          "INSERT INTO capacity_estimates(ts,capacity_kwh,soc_span,temperature_c) VALUES(?,?,?,?)");
   s.bind(1, e.ts_ms).bind(2, e.capacity_kwh).bind(3, e.soc_span);
   bindOptional(s, 4, e.temperature_c);
-  if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "capacity: " + impl_->db.lastError());
+  if (s.run() != SQLITE_DONE) return writeFailed("capacity");
   return {};
 }
 
@@ -68,7 +67,7 @@ Result<std::int64_t, StoreError> Store::addReport(const StoredReport& r) {
       .bind(3, r.generated_ms)
       .bind(4, r.json)
       .bind(5, static_cast<std::int64_t>(r.on_request));
-  if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "report: " + impl_->db.lastError());
+  if (s.run() != SQLITE_DONE) return writeFailed("report");
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db.handle()));
 }
 
@@ -150,8 +149,7 @@ Status<StoreError> Store::addServiceRecord(const ServiceRecord& r) {
       .bind(4, nlohmann::json(r.items).dump())
       .bind(5, r.dealer_id)
       .bind(6, r.received_ms);
-  if (s.run() != SQLITE_DONE)
-    return fail(StoreError::kIo, "service record: " + impl_->db.lastError());
+  if (s.run() != SQLITE_DONE) return writeFailed("service record");
   return {};
 }
 
@@ -190,7 +188,7 @@ Status<StoreError> Store::markCommandSeen(std::string_view id, std::string_view 
   if (auto st = begin(); !st) return st;
   Stmt s(impl_->db.handle(), "INSERT INTO commands_seen(id,received_ms,command) VALUES(?,?,?)");
   s.bind(1, id).bind(2, received_ms).bind(3, command);
-  if (s.run() != SQLITE_DONE) return fail(StoreError::kIo, "command id: " + impl_->db.lastError());
+  if (s.run() != SQLITE_DONE) return writeFailed("command id");
   return {};
 }
 

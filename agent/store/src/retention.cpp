@@ -1,6 +1,12 @@
-// Retention and the size quota. Order of sacrifice when over quota: raw
-// samples beyond a minimal window, then the oldest hourly roll-ups, then
-// outbox messages by priority (lowest first, oldest first), counted.
+// Retention and the size quota. The quota holds on the files on flash: the
+// database file (every page, free ones included) plus the WAL, which gets a
+// fixed share (walLimitBytes) and is truncated to it after checkpoints.
+// Order of sacrifice when over quota: raw samples beyond a minimal window,
+// then the oldest hourly roll-ups, then outbox messages by priority (lowest
+// first, oldest first), counted. What is deleted is given back to the file
+// system by incremental vacuum (auto_vacuum = INCREMENTAL, schema v4).
+#include <algorithm>
+
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
 #include "impl.h"
@@ -13,11 +19,34 @@ constexpr std::int64_t kDay = civil::kMsPerDay;
 // days of detail to find sessions and trips.
 constexpr std::int64_t kMinRawWindow = 3 * kDay;
 
+// Pages in use: what the file shrinks to once the free pages are vacuumed.
 std::int64_t usedBytes(Db& db) {
   const auto pages = db.queryInt("PRAGMA page_count").value_or(0);
   const auto free_pages = db.queryInt("PRAGMA freelist_count").value_or(0);
   const auto page_size = db.queryInt("PRAGMA page_size").value_or(4096);
   return (pages - free_pages) * page_size;
+}
+
+std::int64_t fileBytes(Db& db) {
+  return db.queryInt("PRAGMA page_count").value_or(0) *
+         db.queryInt("PRAGMA page_size").value_or(4096);
+}
+
+// Gives free pages back to the file system, a WAL's share at a time: each
+// step is its own transaction and the auto-checkpoint runs between them, so
+// the vacuum itself never grows the WAL past its bound.
+void vacuumFreePages(Db& db, std::int64_t wal_limit) {
+  const auto page_size = db.queryInt("PRAGMA page_size").value_or(4096);
+  const auto step = std::max<std::int64_t>(16, wal_limit / page_size / 4);
+  for (auto left = db.queryInt("PRAGMA freelist_count").value_or(0); left > 0;) {
+    if (db.exec("PRAGMA incremental_vacuum(" + std::to_string(step) + ")") != SQLITE_OK) {
+      log::warn("store: incremental vacuum: {}", db.lastError());
+      return;
+    }
+    const auto now = db.queryInt("PRAGMA freelist_count").value_or(0);
+    if (now >= left) return;
+    left = now;
+  }
 }
 
 std::int64_t deleteSamplesBefore(Db& db, std::int64_t cutoff_ms) {
@@ -32,12 +61,21 @@ std::int64_t deleteSamplesBefore(Db& db, std::int64_t cutoff_ms) {
 
 }  // namespace
 
+std::int64_t walLimitBytes(std::int64_t quota_bytes) {
+  // A sixteenth of the quota: 4 MiB at the default 64 MiB.
+  return std::clamp<std::int64_t>(quota_bytes / 16, 64 * 1024, 4 * 1024 * 1024);
+}
+
 void Store::enforceRetention() {
   Impl& im = *impl_;
   if (im.newest_sample_ms < 0) return;
   const std::int64_t today = dayStart(im.newest_sample_ms);
   const bool new_day = today != im.last_retention_day;
-  const bool over = usedBytes(im.db) > options_.quota_bytes;
+  const std::int64_t wal_limit = walLimitBytes(options_.quota_bytes);
+  // The database file's share; the margin keeps a page or two of growth
+  // between two checks from crossing the quota.
+  const std::int64_t budget = options_.quota_bytes - wal_limit - options_.quota_bytes / 32;
+  const bool over = fileBytes(im.db) > budget;
   if (!new_day && !over) return;
   im.last_retention_day = today;
 
@@ -45,13 +83,13 @@ void Store::enforceRetention() {
   db.exec("BEGIN IMMEDIATE");
   deleteSamplesBefore(db, rawHorizon());
   std::int64_t dropped = 0;
-  if (over) {
+  if (usedBytes(db) > budget) {
     // Shrink the raw window a day at a time, down to the minimum.
     for (std::int64_t window = options_.raw_retention_days * kDay - kDay;
-         window >= kMinRawWindow && usedBytes(db) > options_.quota_bytes; window -= kDay) {
+         window >= kMinRawWindow && usedBytes(db) > budget; window -= kDay) {
       deleteSamplesBefore(db, im.newest_sample_ms - window);
     }
-    while (usedBytes(db) > options_.quota_bytes &&
+    while (usedBytes(db) > budget &&
            db.exec("DELETE FROM rollup_hourly WHERE bucket < (SELECT min(bucket) + " +
                    std::to_string(30 * kDay) +
                    " "
@@ -59,7 +97,7 @@ void Store::enforceRetention() {
                    std::to_string(today - 7 * kDay)) == SQLITE_OK &&
            sqlite3_changes(db.handle()) > 0) {
     }
-    while (usedBytes(db) > options_.quota_bytes) {
+    while (usedBytes(db) > budget) {
       db.exec(
           "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY priority, seq "
           "LIMIT 100)");
@@ -83,7 +121,7 @@ void Store::enforceRetention() {
     log::error("store: retention failed: {}", db.lastError());
     return;
   }
-  db.exec("PRAGMA incremental_vacuum");
+  vacuumFreePages(db, wal_limit);
   if (dropped > 0) log::warn("store: quota reached, dropped {} outbox messages", dropped);
 }
 

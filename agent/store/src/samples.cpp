@@ -44,10 +44,14 @@ void accumulate(Bucket& b, vehicle::SignalId signal, std::int64_t bucket_ms, std
   b.dirty = true;
 }
 
-// False when the write failed; the bucket stays dirty for the next try.
-bool writeBucket(Stmt& st, std::int64_t db_id, Bucket& b) {
-  if (!b.dirty) return true;
-  const Rollup& r = b.r;
+Rollup readRollup(const Stmt& s, vehicle::SignalId signal) {
+  return Rollup{signal,   s.i64(0), s.i64(1), s.f64(2), s.f64(3),
+                s.f64(4), s.f64(5), s.f64(6), s.i64(7), s.i64(8)};
+}
+
+}  // namespace
+
+bool writeRollup(Stmt& st, std::int64_t db_id, const Rollup& r) {
   st.bind(1, db_id)
       .bind(2, r.bucket_ms)
       .bind(3, r.count)
@@ -58,17 +62,8 @@ bool writeBucket(Stmt& st, std::int64_t db_id, Bucket& b) {
       .bind(8, r.last)
       .bind(9, r.first_ts)
       .bind(10, r.last_ts);
-  if (st.run() != SQLITE_DONE) return false;
-  b.dirty = false;
-  return true;
+  return st.run() == SQLITE_DONE;
 }
-
-Rollup readRollup(const Stmt& s, vehicle::SignalId signal) {
-  return Rollup{signal,   s.i64(0), s.i64(1), s.f64(2), s.f64(3),
-                s.f64(4), s.f64(5), s.f64(6), s.i64(7), s.i64(8)};
-}
-
-}  // namespace
 
 Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
   if (auto st = begin(); !st) return st.error();
@@ -77,17 +72,24 @@ Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
   const auto& info = vehicle::signalInfo(sample.signal);
 
   if (auto v = numeric(sample.value)) {
-    // A bucket that ends is written at once: the in-memory copy moves on.
+    // A bucket that ends is written at once (readers of the closed day find
+    // it in the file) and kept until its batch commits; the open one stays
+    // in memory until a checkpoint (StoreOptions::rollup_checkpoint_ms).
+    auto close = [&](Bucket& b, bool daily) {
+      if (!b.dirty) return true;
+      if (!writeRollup(daily ? im.upsert_daily : im.upsert_hourly, ss.db_id, b.r)) return false;
+      im.unflushed.push_back(ClosedBucket{daily, ss.db_id, b.r});
+      b.dirty = false;
+      return true;
+    };
     const std::int64_t hour = sample.ts_ms - (sample.ts_ms % kHour + kHour) % kHour;
-    if (ss.hour.valid && ss.hour.r.bucket_ms != hour &&
-        !writeBucket(im.upsert_hourly, ss.db_id, ss.hour)) {
-      return fail(StoreError::kIo, "hourly roll-up: " + im.db.lastError());
+    if (ss.hour.valid && ss.hour.r.bucket_ms != hour && !close(ss.hour, false)) {
+      return writeFailed("hourly roll-up");
     }
     accumulate(ss.hour, sample.signal, hour, sample.ts_ms, *v);
     const std::int64_t day = dayStart(sample.ts_ms);
-    if (ss.day.valid && ss.day.r.bucket_ms != day &&
-        !writeBucket(im.upsert_daily, ss.db_id, ss.day)) {
-      return fail(StoreError::kIo, "daily roll-up: " + im.db.lastError());
+    if (ss.day.valid && ss.day.r.bucket_ms != day && !close(ss.day, true)) {
+      return writeFailed("daily roll-up");
     }
     accumulate(ss.day, sample.signal, day, sample.ts_ms, *v);
   }
@@ -116,7 +118,7 @@ Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
     }
     ins.bindNull(3).bind(4, joined);
   }
-  if (ins.run() != SQLITE_DONE) return fail(StoreError::kIo, "insert sample: " + im.db.lastError());
+  if (ins.run() != SQLITE_DONE) return writeFailed("insert sample");
   ss.has_last = true;
   ss.last_ts = sample.ts_ms;
   ss.last_value = sample.value;
@@ -125,9 +127,10 @@ Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
 
 Status<StoreError> Store::flushRollups() {
   Impl& im = *impl_;
+  // Dirty flags are cleared by the commit that makes these rows durable.
   for (auto& ss : im.signals) {
-    if (!writeBucket(im.upsert_hourly, ss.db_id, ss.hour) ||
-        !writeBucket(im.upsert_daily, ss.db_id, ss.day)) {
+    if ((ss.hour.dirty && !writeRollup(im.upsert_hourly, ss.db_id, ss.hour.r)) ||
+        (ss.day.dirty && !writeRollup(im.upsert_daily, ss.db_id, ss.day.r))) {
       return fail(StoreError::kIo, "roll-ups: " + im.db.lastError());
     }
   }

@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "crm/common/log.h"
 #include "impl.h"
 
 namespace crm::store {
@@ -74,20 +75,37 @@ DELETE FROM outbox WHERE vin IS NULL;
 )sql",
 };
 
+// v4: incremental auto-vacuum. Caches made before it chose the mode after
+// the switch to WAL, where it silently does nothing: their free pages were
+// never given back, and the file outgrew its quota. Changing the mode of a
+// file with tables needs one full VACUUM (allowed in WAL mode for this
+// setting), so this step runs outside a transaction. It needs room for a
+// copy of the file: if it fails (a full disk), the cache stays at v3,
+// usable, and the step is tried again at the next start.
+constexpr std::int64_t kVersionIncrementalVacuum = 4;
+
+void makeVacuumIncremental(Db& db) {
+  if (db.queryInt("PRAGMA auto_vacuum").value_or(0) != 2) {
+    if (db.exec("PRAGMA auto_vacuum = INCREMENTAL; VACUUM") != SQLITE_OK) {
+      log::warn("store: migration to v4 (incremental vacuum) postponed: {}", db.lastError());
+      return;
+    }
+  }
+  if (db.exec("PRAGMA user_version = " + std::to_string(kVersionIncrementalVacuum)) != SQLITE_OK) {
+    log::warn("store: migration to v4 not recorded: {}", db.lastError());
+  }
+}
+
 }  // namespace
 
 Status<StoreError> migrate(Db& db) {
   auto version = db.queryInt("PRAGMA user_version");
   if (!version) return fail(StoreError::kIo, "cannot read user_version: " + db.lastError());
-  if (*version > static_cast<std::int64_t>(kMigrations.size())) {
+  if (*version > kVersionIncrementalVacuum) {
     return fail(StoreError::kCannotOpen,
                 "schema version " + std::to_string(*version) + " is newer than this agent");
   }
-  if (*version == 0) {
-    // Incremental vacuum lets retention give flash back; it must be chosen
-    // before the first table exists.
-    db.exec("PRAGMA auto_vacuum = INCREMENTAL");
-  }
+  // (auto_vacuum for a new file is chosen in Store::open, before WAL.)
   for (auto v = *version; v < static_cast<std::int64_t>(kMigrations.size()); ++v) {
     std::string sql = "BEGIN IMMEDIATE;";
     sql += kMigrations[v];
@@ -100,6 +118,7 @@ Status<StoreError> migrate(Db& db) {
       return fail(StoreError::kIo, "migration to v" + std::to_string(v + 1) + " failed: " + err);
     }
   }
+  if (*version < kVersionIncrementalVacuum) makeVacuumIncremental(db);
   return {};
 }
 

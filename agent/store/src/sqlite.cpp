@@ -104,6 +104,12 @@ std::optional<std::int64_t> Db::queryInt(std::string_view sql) {
   return s.i64(0);
 }
 
+std::optional<std::string> Db::queryText(std::string_view sql) {
+  Stmt s(db_, sql);
+  if (!s.ok() || s.step() != SQLITE_ROW) return std::nullopt;
+  return s.text(0);
+}
+
 std::string Db::lastError() const {
   return db_ != nullptr ? sqlite3_errmsg(db_) : "no database";
 }

@@ -69,6 +69,10 @@ class Db {
   // First column of the first row as an integer, or nullopt on error/no row.
   std::optional<std::int64_t> queryInt(std::string_view sql);
   std::string lastError() const;
+  // The primary result code of the last failure (SQLITE_FULL, SQLITE_BUSY, ...).
+  int lastCode() const { return db_ != nullptr ? sqlite3_errcode(db_) & 0xff : SQLITE_MISUSE; }
+  // First column of the first row as text, or nullopt on error/no row.
+  std::optional<std::string> queryText(std::string_view sql);
 
  private:
   sqlite3* db_ = nullptr;

@@ -1,12 +1,18 @@
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <system_error>
 
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
 #include "impl.h"
+#include "seq_mark.h"
 
 namespace crm::store {
 namespace {
@@ -22,14 +28,20 @@ namespace fs = std::filesystem;
 struct Verdict {
   enum class Is : std::uint8_t { kUsable, kUnusable, kUnknown } is = Is::kUsable;
   std::string why;
+  bool checked = false;  // the full integrity check ran and passed
 };
 
 bool provesDamage(Db& db) {
-  const int code = sqlite3_errcode(db.handle()) & 0xff;
+  const int code = db.lastCode();
   return code == SQLITE_NOTADB || code == SQLITE_CORRUPT;
 }
 
-Verdict examine(Db& db) {
+// The cheap part always runs: the header (SQLite reads it for the first
+// query), the application id and the schema. The full check reads every
+// page, so it costs as much as the file is large (0.9 s cold at 64 MiB on a
+// head unit): it runs only when there is a reason to doubt the pages (see
+// wantFullCheck), not at every start.
+Verdict examine(Db& db, bool full_check) {
   using Is = Verdict::Is;
   auto failed = [&](const std::string& what) {
     const std::string why = what + " (" + db.lastError() + ")";
@@ -41,11 +53,14 @@ Verdict examine(Db& db) {
   if (!tables) return failed("unreadable schema");
   if (*app != kApplicationId && *tables > 0)
     return {Is::kUnusable, "a database of another application"};
+  if (*tables > 0 && !db.queryInt("SELECT count(*) FROM meta")) return failed("unreadable meta");
+  if (*tables == 0) return {Is::kUsable, {}, true};  // a new file: nothing to check
+  if (!full_check) return {};
   Stmt check(db.handle(), "PRAGMA quick_check(1)");
   if (!check.ok()) return failed("integrity check could not start");
   if (check.step() != SQLITE_ROW) return failed("integrity check could not run");
   if (check.text(0) != "ok") return {Is::kUnusable, "damaged: " + check.text(0)};
-  return {};
+  return {Is::kUsable, {}, true};
 }
 
 std::int64_t wallMs() {
@@ -54,30 +69,72 @@ std::int64_t wallMs() {
       .count();
 }
 
-std::string moveAside(const std::string& path) {
+// Reasons to read every page at start-up. A WAL left with frames means the
+// last run did not close (a crash or a power cut: a clean close checkpoints
+// and removes it); the check mark means SQLite reported damage while running;
+// and every full_check_interval_days a check runs anyway, to find damage in
+// pages nothing has read since (flash wears). Otherwise the pages are the
+// ones the last run closed cleanly, and damage found later still surfaces as
+// SQLITE_CORRUPT on the read that meets it, which leaves the mark.
+bool wantFullCheck(const std::string& path, Db& db, int interval_days) {
+  std::error_code ec;
+  const auto wal = fs::file_size(path + "-wal", ec);
+  if (!ec && wal > 0) return true;
+  if (fs::exists(checkMarkPath(path), ec)) return true;
+  Stmt last(db.handle(), "SELECT value FROM meta WHERE key = 'last_full_check_ms'");
+  if (!last.ok() || last.step() != SQLITE_ROW) return true;
+  std::int64_t at = 0;
+  const std::string text = last.text(0);
+  if (std::from_chars(text.data(), text.data() + text.size(), at).ec != std::errc()) return true;
+  return wallMs() - at > interval_days * civil::kMsPerDay || wallMs() < at;
+}
+
+// Renames the damaged file (and its WAL) to <path>.corrupt-<epoch>. Either
+// all of it moves or nothing does: the error names why.
+Result<std::string, StoreError> moveAside(const std::string& path) {
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   std::string aside = path + ".corrupt-" + std::to_string(now);
   std::error_code ec;
   fs::rename(path, aside, ec);
-  fs::rename(path + "-wal", aside + "-wal", ec);
+  if (ec) return fail(StoreError::kCannotOpen, "cannot move it aside: " + ec.message());
+  if (fs::exists(path + "-wal")) {
+    fs::rename(path + "-wal", aside + "-wal", ec);
+    if (ec) {
+      const std::string why = ec.message();
+      fs::rename(aside, path, ec);
+      return fail(StoreError::kCannotOpen, "cannot move its WAL aside: " + why);
+    }
+  }
   fs::remove(path + "-shm", ec);
   return aside;
 }
 
 }  // namespace
 
+std::string checkMarkPath(const std::string& cache_path) {
+  return cache_path + ".check";
+}
+
 Store::Store(StoreOptions options)
     : options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
 
 Store::~Store() {
-  if (impl_ && impl_->db.handle() != nullptr) {
-    if (in_txn_) {
-      // Closing: there is nobody left to hand the error to but the log.
-      if (auto st = commit(); !st) log::error("store: closing: {}", st.error().message);
-    }
-    impl_->db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!impl_ || impl_->db.handle() == nullptr) return;
+  Impl& im = *impl_;
+  // Closing: the open roll-up buckets are written too. There is nobody left
+  // to hand an error to but the log.
+  if (im.opened) {
+    if (auto st = begin(); !st) log::error("store: closing: {}", st.error().message);
+    if (auto st = commitBatch(true); !st) log::error("store: closing: {}", st.error().message);
+  }
+  im.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  // A clean close leaves the mark exactly at the next seq, so the next start
+  // resumes without a gap; after a crash it resumes at the reserved block's
+  // end. A mark that cannot be lowered stays higher, which is safe.
+  if (im.seq_mark > im.next_seq) {
+    if (writeSeqMark(options_.path, im.next_seq, options_.full_sync)) im.seq_mark = im.next_seq;
   }
 }
 
@@ -87,49 +144,94 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   std::error_code ec;
   const auto dir = fs::path(options.path).parent_path();
   if (!dir.empty()) fs::create_directories(dir, ec);
+  auto cannot = [&](const std::string& why) {
+    return fail(StoreError::kCannotOpen, options.path + ": " + why);
+  };
 
-  if (im.db.open(options.path) != SQLITE_OK) {
-    return fail(StoreError::kCannotOpen, options.path + ": " + im.db.lastError());
-  }
+  if (im.db.open(options.path) != SQLITE_OK) return cannot(im.db.lastError());
   // Before the first read: another connection (crm-agentctl, a test, the
   // previous agent's WAL recovery) may hold a lock for a moment.
   sqlite3_busy_timeout(im.db.handle(), options.busy_timeout_ms);
-  const Verdict verdict = examine(im.db);
-  if (verdict.is == Verdict::Is::kUnknown) {
-    return fail(StoreError::kCannotOpen, options.path + ": " + verdict.why);
+  // SQLite opens a file it may not write read-only, without a word; the
+  // first commit would fail. Refuse now, naming why.
+  if (sqlite3_db_readonly(im.db.handle(), "main") == 1) {
+    return cannot("the file is read-only (" +
+                  std::string(::access(options.path.c_str(), W_OK) != 0 ? std::strerror(errno)
+                                                                        : "opened read-only") +
+                  "); left as it is");
   }
+  const bool full_check = wantFullCheck(options.path, im.db, options.full_check_interval_days);
+  const Verdict verdict = examine(im.db, full_check);
+  if (verdict.is == Verdict::Is::kUnknown) return cannot(verdict.why);
   if (verdict.is == Verdict::Is::kUnusable) {
+    // Closing must not checkpoint or delete the WAL: it goes aside with the
+    // file, as evidence and for whatever can be saved from it.
+    int keep_wal = 1;
+    sqlite3_file_control(im.db.handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &keep_wal);
     im.db.close();
-    store->recovered_from_ = moveAside(options.path);
+    auto aside = moveAside(options.path);
+    if (!aside) {
+      // A cache we cannot move is not replaced: a fresh file beside it is
+      // impossible, and guessing would lose it. The operator sees both causes.
+      return cannot(verdict.why + ", but " + aside.error().message + "; left as it is");
+    }
+    store->recovered_from_ = *aside;
     log::error("store: {} is {}; moved aside to {}, starting a fresh cache", options.path,
                verdict.why, store->recovered_from_);
-    if (im.db.open(options.path) != SQLITE_OK) {
-      return fail(StoreError::kCannotOpen, options.path + ": " + im.db.lastError());
-    }
+    fs::remove(checkMarkPath(options.path), ec);
+    if (im.db.open(options.path) != SQLITE_OK) return cannot(im.db.lastError());
     sqlite3_busy_timeout(im.db.handle(), options.busy_timeout_ms);
+  }
+  // Incremental vacuum lets retention give flash back. It must be chosen
+  // before the file has its first page, and so before the switch to WAL,
+  // which writes one (set after it, it silently did nothing).
+  if (im.db.queryInt("PRAGMA page_count").value_or(1) == 0) {
+    im.db.exec("PRAGMA auto_vacuum = INCREMENTAL");
   }
   // WAL: readers (crm-agentctl, tests) never block the writer, and a crash
   // never leaves a half-written transaction visible.
-  im.db.exec("PRAGMA journal_mode = WAL");
-  im.db.exec(options.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-  // Keep the WAL from growing past 4 MiB after checkpoints: it counts against flash.
-  im.db.exec("PRAGMA journal_size_limit = 4194304");
-  if (auto st = migrate(im.db); !st) {
-    return fail(StoreError::kCannotOpen, options.path + ": " + st.error().message);
+  if (auto mode = im.db.queryText("PRAGMA journal_mode = WAL"); mode != "wal") {
+    return cannot("cannot use WAL (" + im.db.lastError() + ")");
   }
+  im.db.exec(options.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  // The WAL counts against the quota: bounded after each checkpoint, and
+  // checkpointed before it grows past that bound.
+  const auto wal_limit = walLimitBytes(options.quota_bytes);
+  const auto page_size = im.db.queryInt("PRAGMA page_size").value_or(4096);
+  im.db.exec("PRAGMA journal_size_limit = " + std::to_string(wal_limit));
+  im.db.exec("PRAGMA wal_autocheckpoint = " + std::to_string(wal_limit / page_size / 2));
+  if (auto st = migrate(im.db); !st) return cannot(st.error().message);
 
-  // Map catalogue ids to stable stored ids.
+  // Map catalogue ids to stable stored ids. Also the proof that the file can
+  // be written now: a cache busy in another writer's transaction past the
+  // timeout fails here, with SQLite's reason, rather than at the first commit.
   const auto catalogue = vehicle::signalCatalogue();
   im.signals.resize(catalogue.size());
+  if (im.db.exec("BEGIN IMMEDIATE") != SQLITE_OK) return cannot(im.db.lastError());
   {
     Stmt ins(im.db.handle(), "INSERT OR IGNORE INTO signals(path) VALUES(?)");
     Stmt get(im.db.handle(), "SELECT id FROM signals WHERE path = ?");
     for (const auto& s : catalogue) {
-      ins.bind(1, s.path).run();
+      if (ins.bind(1, s.path).run() != SQLITE_DONE) {
+        const std::string why = im.db.lastError();
+        im.db.exec("ROLLBACK");
+        return cannot("signals: " + why);
+      }
       get.bind(1, s.path);
       if (get.step() == SQLITE_ROW) im.signals[s.id].db_id = get.i64(0);
       get.reset();
     }
+  }
+  if (im.db.exec("COMMIT") != SQLITE_OK) {
+    const std::string why = im.db.lastError();
+    im.db.exec("ROLLBACK");
+    return cannot("signals: " + why);
+  }
+  if (verdict.checked) {
+    // Best effort: on a full disk the check simply runs again next time.
+    im.db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES('last_full_check_ms', '" +
+               std::to_string(wallMs()) + "')");
+    fs::remove(checkMarkPath(options.path), ec);
   }
   im.insert_sample =
       Stmt(im.db.handle(), "INSERT INTO samples(signal, ts, num, text) VALUES(?,?,?,?)");
@@ -146,59 +248,131 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   im.set_meta = Stmt(im.db.handle(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
   if (!im.insert_sample.ok() || !im.upsert_hourly.ok() || !im.upsert_daily.ok() ||
       !im.insert_outbox.ok() || !im.delete_outbox.ok() || !im.set_meta.ok()) {
-    return fail(StoreError::kCannotOpen, options.path + ": prepare failed: " + im.db.lastError());
+    return cannot("prepare failed: " + im.db.lastError());
   }
-
-  // The seq high-water mark. One that cannot be read is no licence to start
-  // again from 1 (the CRM would take new messages for duplicates), nor a
-  // reason never to start: the count resumes above every seq this cache
-  // can have issued, which is below both the highest queued one and the
-  // wall clock in ms (a car sends far fewer than one message a millisecond).
-  auto seq = store->metaInt("next_seq");
-  if (!seq) {
-    im.next_seq = wallMs();
-    log::error("store: {}; seq resumes at {}", seq.error().message, im.next_seq);
-  } else if (*seq) {
-    im.next_seq = **seq;
-  }
-  // Belt and braces: never reuse a seq still in the outbox, whatever meta says.
-  if (auto max = im.db.queryInt("SELECT max(seq) FROM outbox"); max && *max >= im.next_seq) {
-    im.next_seq = *max + 1;
-  }
-  im.committed_next_seq = im.next_seq;
+  store->resumeSeq();
   store->loadSignalState();
+  im.rollups_flushed_at = im.newest_sample_ms;
+  im.opened = true;
   return store;
 }
 
-Status<StoreError> Store::begin() {
-  if (in_txn_) return {};
-  if (impl_->db.exec("BEGIN IMMEDIATE") != SQLITE_OK) {
-    return fail(StoreError::kIo, "begin: " + impl_->db.lastError());
+// The seq high-water mark: the next seq is above every seq this car can have
+// issued. The meta row holds the mark of this cache; the file beside it
+// (<path>.seq) outlives the cache, so a cache moved aside or deleted does not
+// restart the count; the outbox is the last check. With neither mark
+// readable, the count resumes at the wall clock in ms, which is above every
+// seq a car can have sent (far fewer than one message a millisecond). A
+// first start (no cache, no mark file) begins at 1.
+void Store::resumeSeq() {
+  Impl& im = *impl_;
+  const auto file = readSeqMark(options_.path);
+  if (file.is == SeqMarkRead::Is::kDamaged) log::error("store: {}", file.why);
+  const bool file_ok = file.is == SeqMarkRead::Is::kValue;
+  auto meta = metaInt("next_seq");
+  if (!meta) log::error("store: {}", meta.error().message);
+  const bool lost_cache = meta && !meta->has_value() && !recovered_from_.empty();
+  const bool unknown = (!meta && !file_ok) || (lost_cache && !file_ok) ||
+                       (file.is == SeqMarkRead::Is::kDamaged && !(meta && meta->has_value()));
+  std::int64_t next = 1;
+  if (meta && meta->has_value()) next = std::max(next, **meta);
+  if (file_ok) next = std::max(next, file.value);
+  if (unknown) {
+    next = std::max(next, wallMs());
+    log::error("store: the seq mark is lost with the cache; seq resumes at {}", next);
   }
+  // Belt and braces: never reuse a seq still in the outbox, whatever the marks say.
+  if (auto max = im.db.queryInt("SELECT max(seq) FROM outbox"); max && *max >= next) {
+    next = *max + 1;
+  }
+  im.next_seq = next;
+  im.committed_next_seq = next;
+  im.meta_next_seq = meta && meta->has_value() ? **meta : -1;
+  im.seq_mark = file_ok ? file.value : 0;
+}
+
+bool Store::full() const {
+  return impl_->full;
+}
+
+Error<StoreError> Store::writeFailed(const std::string& what) {
+  Impl& im = *impl_;
+  const int code = im.db.lastCode();
+  std::string why = what + ": " + im.db.lastError();
+  if (code == SQLITE_FULL) {
+    im.full = true;
+    return fail(StoreError::kFull, std::move(why));
+  }
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    // Read every page at the next start; best effort, as everything here.
+    std::ofstream mark(checkMarkPath(options_.path));
+  }
+  return fail(StoreError::kIo, std::move(why));
+}
+
+Status<StoreError> Store::begin() {
+  Impl& im = *impl_;
+  // A failed write (a full disk, an I/O error) may have made SQLite roll the
+  // batch back by itself: the caller was told by that write's error; what
+  // comes next starts a new batch instead of running outside one.
+  if (in_txn_ && sqlite3_get_autocommit(im.db.handle()) == 0) return {};
+  in_txn_ = false;
+  if (im.db.exec("BEGIN IMMEDIATE") != SQLITE_OK) return writeFailed("begin");
   in_txn_ = true;
+  // Buckets that closed in a lost batch are written again.
+  for (const auto& c : im.unflushed) {
+    if (!writeRollup(c.daily ? im.upsert_daily : im.upsert_hourly, c.db_id, c.r)) {
+      return writeFailed("roll-ups");
+    }
+  }
   return {};
 }
 
 Status<StoreError> Store::commit() {
+  return commitBatch(false);
+}
+
+Status<StoreError> Store::commitBatch(bool all_rollups) {
   if (!in_txn_) return {};
   Impl& im = *impl_;
   // The roll-ups and the seq high-water mark belong to the batch: if either
   // cannot be written, nothing of it is committed (a committed message with
   // a seq the mark does not cover could be reused after a restart).
-  auto abandon = [&](std::string what) -> Status<StoreError> {
-    im.db.exec("ROLLBACK");
+  auto abandon = [&](Error<StoreError> error) -> Status<StoreError> {
+    if (sqlite3_get_autocommit(im.db.handle()) == 0) im.db.exec("ROLLBACK");
     in_txn_ = false;
-    return fail(StoreError::kIo, std::move(what));
+    return error;
   };
-  if (auto st = flushRollups(); !st) return abandon(st.error().message);
-  if (im.set_meta.bind(1, std::string_view("next_seq"))
-          .bind(2, std::to_string(im.next_seq))
-          .run() != SQLITE_DONE) {
-    return abandon("commit: next_seq: " + im.db.lastError());
+  if (sqlite3_get_autocommit(im.db.handle()) != 0) {
+    // SQLite already rolled the batch back after a failed write: say so, not
+    // "no transaction is active".
+    in_txn_ = false;
+    return fail(im.full ? StoreError::kFull : StoreError::kIo,
+                "commit: the batch was lost to an earlier failed write" +
+                    std::string(im.full ? " (the disk is full)" : ""));
   }
-  if (im.db.exec("COMMIT") != SQLITE_OK) return abandon("commit: " + im.db.lastError());
+  const bool checkpoint =
+      all_rollups || im.newest_sample_ms - im.rollups_flushed_at >= options_.rollup_checkpoint_ms;
+  if (checkpoint) {
+    if (auto st = flushRollups(); !st) return abandon(writeFailed("commit: roll-ups"));
+  }
+  if (im.next_seq != im.meta_next_seq) {
+    if (im.set_meta.bind(1, std::string_view("next_seq"))
+            .bind(2, std::to_string(im.next_seq))
+            .run() != SQLITE_DONE) {
+      return abandon(writeFailed("commit: next_seq"));
+    }
+  }
+  if (im.db.exec("COMMIT") != SQLITE_OK) return abandon(writeFailed("commit"));
   in_txn_ = false;
+  im.full = false;
   im.committed_next_seq = im.next_seq;
+  im.meta_next_seq = im.next_seq;
+  im.unflushed.clear();
+  if (checkpoint) {
+    for (auto& ss : im.signals) ss.hour.dirty = ss.day.dirty = false;
+    im.rollups_flushed_at = im.newest_sample_ms;
+  }
   enforceRetention();
   return {};
 }
@@ -233,7 +407,7 @@ Result<std::optional<std::int64_t>, StoreError> Store::metaInt(std::string_view 
 Status<StoreError> Store::setMeta(std::string_view key, std::string_view value) {
   if (auto st = begin(); !st) return st;
   if (impl_->set_meta.bind(1, key).bind(2, value).run() != SQLITE_DONE) {
-    return fail(StoreError::kIo, "meta " + std::string(key) + ": " + impl_->db.lastError());
+    return writeFailed("meta " + std::string(key));
   }
   return {};
 }
@@ -250,11 +424,12 @@ std::int64_t Store::dayStart(std::int64_t ts_ms) const {
 StorageStats Store::stats() const {
   Db& db = impl_->db;
   StorageStats s;
-  const auto pages = db.queryInt("PRAGMA page_count").value_or(0);
-  const auto page_size = db.queryInt("PRAGMA page_size").value_or(4096);
-  std::error_code ec;
-  const auto wal = fs::file_size(options_.path + "-wal", ec);
-  s.file_bytes = pages * page_size + (ec ? 0 : static_cast<std::int64_t>(wal));
+  // What the quota holds: the files on flash, free pages and WAL included.
+  for (const char* suffix : {"", "-wal"}) {
+    std::error_code ec;
+    const auto bytes = fs::file_size(options_.path + suffix, ec);
+    if (!ec) s.file_bytes += static_cast<std::int64_t>(bytes);
+  }
   s.quota_bytes = options_.quota_bytes;
   s.samples = db.queryInt("SELECT count(*) FROM samples").value_or(0);
   s.samples_reduced = impl_->samples_reduced;

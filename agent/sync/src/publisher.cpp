@@ -116,13 +116,11 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     if (state == State::kStopping || state == State::kStopped || !client) return;
     state = State::kConnecting;
     // The will is what the broker publishes if the car vanishes; it needs its
-    // own durable seq, so commit the envelope before handing it to Paho.
+    // own durable seq, which the store reserves without a database write.
+    // Should even that fail, the agent connects without a will: the outbox
+    // draining matters more than an "offline" the broker would publish.
     auto will = statusMessage("offline", "unexpected");
-    if (!will) {
-      log::error("mqtt: cannot prepare last will ({}); retrying", will.error().message);
-      scheduleRetry();
-      return;
-    }
+    if (!will) log::error("mqtt: connecting without a last will: {}", will.error().message);
     auto builder = mqtt::connect_options_builder()
                        // Persistent: commands sent while the car is offline
                        // are kept for it by the broker.
@@ -130,8 +128,8 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
                        .keep_alive_interval(std::chrono::seconds(cfg.keepalive_s))
                        .connect_timeout(std::chrono::seconds(10))
                        .max_inflight(cfg.max_inflight)
-                       .automatic_reconnect(false)
-                       .will(mqtt::message(statusTopic(), *will, 1, true));
+                       .automatic_reconnect(false);
+    if (will) builder.will(mqtt::message(statusTopic(), *will, 1, true));
     if (!cfg.tls.ca_file.empty()) {
       auto ssl =
           mqtt::ssl_options_builder().trust_store(cfg.tls.ca_file).enable_server_cert_auth(true);
@@ -227,12 +225,12 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     return topicFor(cfg.prefix, vin, wire::spec(wire::Kind::kStatus).topic);
   }
 
-  // A status message in its envelope, with a seq made durable first: the
-  // broker may publish it (the will) after this process is gone.
+  // A status message in its envelope, with a seq that is durable when
+  // reserve() returns (no commit: a full disk does not stop it): the broker
+  // may publish it (the will) after this process is gone.
   Result<std::string, store::StoreError> statusMessage(const char* state_name, const char* reason) {
     auto taken = store.reserve();
     if (!taken) return taken.error();
-    if (auto st = store.commit(); !st) return st.error();
     return envelope(wire::spec(wire::Kind::kStatus).schema, taken->id, taken->seq, vin,
                     clock.nowMs(), statusBody(state_name, reason));
   }

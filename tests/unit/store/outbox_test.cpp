@@ -160,10 +160,9 @@ TEST(Outbox, ACorruptSeqHighWaterMarkResumesAboveEverySeqIssued) {
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   auto m = (*reopened)->enqueue(wire::Kind::kFaults, kVin, 3, "{}");
   ASSERT_TRUE(m.ok());
-  // Above the queued messages and every seq counted before (all far below
-  // the wall clock in ms, where the count resumes).
+  // Above the queued messages and every seq counted before: the mark file
+  // beside the cache knows them (seq_mark_test.cpp: without it too).
   EXPECT_GT(m->seq, status_seq_floor);
-  EXPECT_GT(m->seq, 1'600'000'000'000);
 }
 
 }  // namespace

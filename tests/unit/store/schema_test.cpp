@@ -118,7 +118,7 @@ TEST(SchemaMigration, AVersion1CacheIsUpgradedInPlaceKeepingItsData) {
   ASSERT_TRUE(store->commit().ok());
   EXPECT_EQ(store->serviceRecords().size(), 1U);
   store.reset();
-  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 3);
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 4);
   EXPECT_EQ(queryInt(path, "SELECT count(*) FROM commands_seen WHERE command = 'service-record'"),
             1);
 }
@@ -128,7 +128,9 @@ TEST(SchemaMigration, AFreshCacheIsCreatedAtTheLatestVersion) {
   StoreOptions o;
   o.path = dir.file("cache.db");
   ASSERT_TRUE(Store::open(o).ok());
-  EXPECT_EQ(queryInt(o.path, "PRAGMA user_version"), 3);
+  EXPECT_EQ(queryInt(o.path, "PRAGMA user_version"), 4);
+  // Chosen before the switch to WAL, so it holds: retention can shrink the file.
+  EXPECT_EQ(queryInt(o.path, "PRAGMA auto_vacuum"), 2);
   EXPECT_EQ(queryInt(o.path, "SELECT count(*) FROM service_records"), 0);
 }
 
@@ -145,6 +147,59 @@ TEST(SchemaMigration, ACacheFromANewerAgentIsRefusedNotDowngraded) {
   auto opened = Store::open(o);
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(opened.error().message.find("newer than this agent"), std::string::npos);
+}
+
+// A v3 cache as agent 0.2 left it: WAL chosen first, so its auto_vacuum
+// request did nothing and the file never shrank.
+void writeV3AsAgent02(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string sql = "PRAGMA journal_mode = WAL; PRAGMA auto_vacuum = INCREMENTAL; BEGIN;";
+  sql += kSchemaV1;
+  sql += R"sql(
+CREATE TABLE service_records(id INTEGER PRIMARY KEY, command_id TEXT NOT NULL,
+  visit_date TEXT NOT NULL, odometer_km REAL NOT NULL, items TEXT NOT NULL,
+  dealer_id TEXT NOT NULL, received_ms INTEGER NOT NULL);
+CREATE INDEX service_records_by_visit ON service_records(visit_date);
+ALTER TABLE commands_seen ADD COLUMN command TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN on_request INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN vin TEXT;
+INSERT INTO meta VALUES('next_seq', '77');
+INSERT INTO outbox VALUES(76, 'e5', 'faults', 2, 0, 9, '{"a":1}', 'VIN1');
+INSERT INTO trips(start_ms, end_ms, distance_km, energy_kwh) VALUES(10, 20, 5.5, 1);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+  INSERT INTO samples(signal, ts, num) SELECT 1, i, i FROM n;
+PRAGMA user_version = 3; PRAGMA application_id = 1129467201; COMMIT;
+DELETE FROM samples;
+)sql";
+  char* err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_close(db);
+}
+
+TEST(SchemaMigration, AVersion3CacheGetsIncrementalVacuumKeepingItsData) {
+  testing::TempDir dir;
+  const auto path = dir.file("cache.db");
+  writeV3AsAgent02(path);
+  ASSERT_EQ(queryInt(path, "PRAGMA auto_vacuum"), 0);
+  ASSERT_GT(queryInt(path, "PRAGMA freelist_count"), 50);  // deleted rows' pages, kept
+
+  StoreOptions o;
+  o.path = path;
+  auto opened = Store::open(o);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto store = std::move(opened).value();
+  EXPECT_TRUE(store->recoveredFrom().empty());
+  EXPECT_EQ(store->stats().next_seq, 77);
+  auto queued = store->pendingOutbox(0, 10);
+  ASSERT_TRUE(queued.ok());
+  ASSERT_EQ(queued->size(), 1U);
+  EXPECT_EQ(queued->front().body, R"({"a":1})");
+  EXPECT_EQ(store->trips(0, 100).size(), 1U);
+  store.reset();
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 4);
+  EXPECT_EQ(queryInt(path, "PRAGMA auto_vacuum"), 2);
+  EXPECT_EQ(queryInt(path, "PRAGMA freelist_count"), 0);  // the VACUUM gave them back
 }
 
 }  // namespace

@@ -9,6 +9,11 @@
 // Writes are batched: everything staged since the last commit() is written in
 // one transaction, so a kill -9 loses at most the uncommitted batch and never
 // leaves half of one. Nothing is acknowledged to anyone before commit().
+// The one exception is the roll-ups of the open hour and day: they live in
+// memory and are written when the bucket closes, at a roll-up checkpoint
+// (rollup_checkpoint_ms of the car's time) and at close, so a kill -9 or a
+// power cut may lose the roll-up counts of at most that window. Raw samples
+// and the outbox are never in that window.
 //
 // Threading: a Store is used from one thread (the event loop). Other
 // processes may read the file concurrently (WAL).
@@ -33,6 +38,7 @@ enum class StoreError : std::uint8_t {
   kIo,          // a write failed (disk full, I/O error), or a read where noted
   kRead,        // a read failed: nothing was changed; trying again later is safe
   kCorrupt,     // a stored value is not what was written (e.g. a meta value not a number)
+  kFull,        // the file system is full: the batch was not written; retry when space returns
 };
 
 struct StoreOptions {
@@ -50,6 +56,16 @@ struct StoreOptions {
   int utc_offset_minutes = 0;
   // How long a statement waits for another connection's lock before failing.
   int busy_timeout_ms = 2000;
+  // How much of the car's time the roll-ups of the open hour and day may run
+  // ahead of the file: they are written when a bucket closes and at least
+  // this often. Writing them at every commit rewrote every touched roll-up
+  // row each second (most of the flash written per sample); 10 minutes is
+  // what a power cut may cost the roll-up counts, never a raw sample.
+  std::int64_t rollup_checkpoint_ms = 10LL * 60'000;
+  // The full integrity check (quick_check) runs at start-up only after an
+  // unclean shutdown, after SQLite reported damage, or when the last one is
+  // older than this: its cost grows with the file.
+  int full_check_interval_days = 30;
 };
 
 using wire::Priority;
@@ -190,7 +206,10 @@ class Outbox {
                                                     std::string_view body_json) = 0;
   // Takes the next seq and a fresh id without queueing anything: for the
   // retained status and the last will, which are published directly. The seq
-  // is durable (never reused) once commit() returns.
+  // is durable (never reused) when this returns: it lies below the mark kept
+  // beside the cache (<path>.seq), so no commit and no database write is
+  // needed (a full disk does not stop the last will). Fails only when a new
+  // block of seqs must be reserved and the mark cannot be written.
   virtual Result<Reservation, StoreError> reserve() = 0;
   // Committed messages with seq > after_seq, oldest first, at most `limit`.
   virtual Result<std::vector<OutboxMessage>, StoreError> pendingOutbox(std::int64_t after_seq,
@@ -221,9 +240,12 @@ class Store final : public Reader, public History, public Outbox, public Command
   // Opens or creates the database, migrating its schema. A corrupt file, or a
   // file that is not ours, is moved aside (renamed *.corrupt-<epoch>) and a
   // fresh database is started; recoveredFrom() then names the moved file.
-  // A file that cannot be examined now (locked past busy_timeout_ms, an I/O
-  // error) is left as it is and open fails with kCannotOpen: a healthy cache
-  // is never discarded for a transient fault.
+  // A file that cannot be examined or written now (locked or busy past
+  // busy_timeout_ms, read-only, an I/O error) is left as it is and open fails
+  // with kCannotOpen naming the cause: a healthy cache is never discarded for
+  // a transient fault. So does a damaged file that cannot be moved aside (a
+  // read-only folder): nothing is touched. The seq resumes above every seq
+  // issued for this car, even when the cache was lost (<path>.seq).
   static Result<std::unique_ptr<Store>, StoreError> open(const StoreOptions& options);
   ~Store() override;
   Store(const Store&) = delete;
@@ -238,6 +260,10 @@ class Store final : public Reader, public History, public Outbox, public Command
   // and the quota when due. On error nothing staged is committed.
   Status<StoreError> commit() override;
   bool hasStaged() const { return in_txn_; }
+  // True since a write failed for lack of space (kFull), until a commit
+  // succeeds: the caller stops taking samples, keeps acknowledging the
+  // outbox and retries commits.
+  bool full() const;
 
   // --- Outbox.
   Result<OutboxMessage, StoreError> enqueue(wire::Kind kind, std::string_view vin,
@@ -298,10 +324,16 @@ class Store final : public Reader, public History, public Outbox, public Command
   struct Impl;
   explicit Store(StoreOptions options);
   Status<StoreError> begin();
+  Status<StoreError> commitBatch(bool all_rollups);
   Status<StoreError> flushRollups();
+  Result<std::int64_t, StoreError> takeSeq();
+  // The error for a failed write, from SQLite's code (kFull for a full disk);
+  // remembers a full disk and damage (checked at the next start).
+  Error<StoreError> writeFailed(const std::string& what);
   // The oldest raw sample time readers see, and retention's cutoff.
   std::int64_t rawHorizon() const;
   void loadSignalState();
+  void resumeSeq();
   void enforceRetention();
 
   StoreOptions options_;
