@@ -83,6 +83,9 @@ Record parseFacts(const json& facts, std::uint64_t line_no) {
 }
 
 void appendNumber(std::string& out, double v) {
+  // -0.0 would be written "-0", which JSON readers take as the integer 0:
+  // the line would not read back as itself (found by tests/fuzz/recording).
+  if (v == 0) v = 0;
   char buf[32];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, res.ptr);

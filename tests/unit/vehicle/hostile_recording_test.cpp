@@ -255,6 +255,16 @@ TEST(HostileRecording, ConcatenatedGzipStreamsAreOneRecording) {
   EXPECT_TRUE(std::holds_alternative<Sample>(back.records[1]));
 }
 
+TEST(HostileRecording, NegativeZeroIsWrittenSoThatItReadsBackAsItself) {
+  // Found by tests/fuzz/recording: "-0" read back as the integer 0.
+  auto r =
+      parseRecordingLine(R"({"ts": 1767225600000, "path": "Vehicle.Speed", "value": -0.0})", 1);
+  ASSERT_TRUE(r.has_value());
+  const std::string text = formatRecordingLine(*r);
+  EXPECT_EQ(text, R"({"ts":1767225600000,"path":"Vehicle.Speed","value":0})");
+  EXPECT_EQ(formatRecordingLine(*parseRecordingLine(text, 1)), text);
+}
+
 TEST(HostileRecording, AFolderGivenAsRecordingSaysSo) {
   testing::TempDir dir;
   auto r = RecordingReader::open(dir.path());
