@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "crm/common/civil_time.h"
+#include "crm/common/input_limits.h"
 #include "crm/reports/maintenance.h"
 
 namespace crm::commands {
@@ -30,10 +31,19 @@ std::string itemList() {
   return list;
 }
 
-// A real calendar date: 2026-02-30 parses to a day but does not print back.
-bool isCalendarDate(const std::string& s) {
-  const auto ms = civil::parseIsoDate(s);
-  return ms && civil::isoDate(*ms) == s;
+// A time field of the envelope: a non-negative JSON integer in epoch ms,
+// within 2000..2100 so that no calendar arithmetic can overflow on it.
+// Either the time or the reason, naming the field.
+std::variant<std::int64_t, std::string> timeField(const json& v, const char* key) {
+  const std::string name(key);
+  if (!isInteger(v) || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0))
+    return name + ": expected a non-negative integer (epoch ms)";
+  const auto raw = v.get<std::uint64_t>();
+  if (raw > static_cast<std::uint64_t>(INT64_MAX) ||
+      !input::isPlausibleTimeMs(static_cast<std::int64_t>(raw))) {
+    return name + ": " + std::to_string(raw) + " is outside " + std::string(input::kTimeRangeText);
+  }
+  return static_cast<std::int64_t>(raw);
 }
 
 }  // namespace
@@ -68,6 +78,10 @@ ParsedEnvelope parseEnvelope(std::string_view name, std::string_view payload) {
     out.reason = std::move(reason);
     return out;
   };
+  // Before the parser: the envelope is walked, copied and dumped, all
+  // recursively; a body nested 30,000 deep fits in 64 KiB.
+  if (auto bad = input::checkJsonInput(payload, input::kMaxCommandBytes))
+    return reject("payload: " + *bad);
   const auto j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return reject("payload is not valid JSON");
   if (!j.is_object()) return reject("payload: expected a JSON object (the command envelope)");
@@ -83,16 +97,16 @@ ParsedEnvelope parseEnvelope(std::string_view name, std::string_view payload) {
 
   const auto issued = j.find("issued_at");
   if (issued == j.end()) return reject("issued_at: missing (expected an integer, epoch ms)");
-  if (!isInteger(*issued) || issued->get<std::int64_t>() < 0)
-    return reject("issued_at: expected a non-negative integer (epoch ms)");
-  e.issued_at = issued->get<std::int64_t>();
+  auto issued_at = timeField(*issued, "issued_at");
+  if (auto* why = std::get_if<std::string>(&issued_at)) return reject(std::move(*why));
+  e.issued_at = std::get<std::int64_t>(issued_at);
 
   // "absent" in the contract; null is read as absent too, as JSON writers
   // often emit it for an unset optional.
   if (const auto exp = j.find("expires_at"); exp != j.end() && !exp->is_null()) {
-    if (!isInteger(*exp) || exp->get<std::int64_t>() < 0)
-      return reject("expires_at: expected a non-negative integer (epoch ms), or absent");
-    e.expires_at = exp->get<std::int64_t>();
+    auto expires_at = timeField(*exp, "expires_at");
+    if (auto* why = std::get_if<std::string>(&expires_at)) return reject(std::move(*why));
+    e.expires_at = std::get<std::int64_t>(expires_at);
   }
 
   const auto vin = j.find("vin");
@@ -114,8 +128,8 @@ std::variant<ServiceRecordBody, std::string> parseServiceRecord(const json& body
   ServiceRecordBody r;
   const auto date = body.find("visit_date");
   if (date == body.end()) return "body.visit_date: missing (expected a date YYYY-MM-DD)";
-  if (!date->is_string() || !isCalendarDate(date->get<std::string>()))
-    return "body.visit_date: expected a date YYYY-MM-DD";
+  if (!date->is_string() || !input::isPlausibleDate(date->get_ref<const std::string&>()))
+    return "body.visit_date: expected " + std::string(input::kDateRangeText);
   r.visit_date = date->get<std::string>();
   // Dates are the dealer's local dates; the car's offset is the best guess
   // of it. A visit cannot be reported before it happened.

@@ -46,15 +46,20 @@ unsigned daysInMonth(std::int64_t y, unsigned m) {
   return m == 2 && leap ? 29 : kDays[m - 1];
 }
 
+// Only dates that exist: 2026-02-30 or 2025-02-29 is a typo or a forgery,
+// and must not roll over silently into March.
 std::optional<Ymd> parseYmd(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;  // no sign, no space
+  }
   int y = 0;
   unsigned m = 0, d = 0;
   const char* p = s.data();
-  if (std::from_chars(p, p + 4, y).ptr != p + 4 || std::from_chars(p + 5, p + 7, m).ptr != p + 7 ||
-      std::from_chars(p + 8, p + 10, d).ptr != p + 10 || m < 1 || m > 12 || d < 1 || d > 31) {
-    return std::nullopt;
-  }
+  std::from_chars(p, p + 4, y);
+  std::from_chars(p + 5, p + 7, m);
+  std::from_chars(p + 8, p + 10, d);
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return std::nullopt;
   return Ymd{y, m, d};
 }
 

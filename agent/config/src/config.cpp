@@ -2,29 +2,27 @@
 
 #include <charconv>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "crm/common/input_limits.h"
+#include "crm/common/small_file.h"
 #include "json_reader.h"
 
 namespace crm::config {
 namespace {
 
-using Check = std::function<std::string(const std::string&)>;
-
 Check oneOf(std::initializer_list<const char*> allowed) {
   std::vector<std::string> names(allowed.begin(), allowed.end());
-  return [names](const std::string& s) -> std::string {
+  return [names](const std::string& s) -> Complaint {
     std::string list;
     for (const auto& n : names) {
-      if (s == n) return {};
+      if (s == n) return std::nullopt;
       list += (list.empty() ? "" : ", ") + n;
     }
     return "expected one of " + list;
   };
 }
 
-std::string checkVin(const std::string& s) {
+Complaint checkVin(const std::string& s) {
   // ISO 3779: 17 characters, digits and capitals without I, O, Q.
   if (s.size() != 17) return "expected a 17-character VIN";
   for (char c : s) {
@@ -32,7 +30,7 @@ std::string checkVin(const std::string& s) {
         (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q');
     if (!ok) return "expected a VIN of digits and capitals (no I, O, Q)";
   }
-  return {};
+  return std::nullopt;
 }
 
 // Parses a run of digits at s[pos, pos+len); nullopt unless all are digits.
@@ -44,47 +42,44 @@ std::optional<int> digits(const std::string& s, std::size_t pos, std::size_t len
   return v;
 }
 
-std::string checkDate(const std::string& s) {
-  const auto y = s.size() == 10 ? digits(s, 0, 4) : std::nullopt;
-  const auto m = s.size() == 10 ? digits(s, 5, 2) : std::nullopt;
-  const auto d = s.size() == 10 ? digits(s, 8, 2) : std::nullopt;
-  if (!y || !m || !d || s[4] != '-' || s[7] != '-' || *y < 2000 || *m < 1 || *m > 12 || *d < 1 ||
-      *d > 31) {
-    return "expected a date YYYY-MM-DD";
-  }
-  return {};
+Complaint checkDate(const std::string& s) {
+  if (input::isPlausibleDate(s)) return std::nullopt;
+  return "expected " + std::string(input::kDateRangeText);
 }
 
-std::string checkNonEmpty(const std::string& s) {
-  return s.empty() ? "expected a non-empty string" : "";
+Complaint checkNonEmpty(const std::string& s) {
+  if (s.empty()) return "expected a non-empty string";
+  return std::nullopt;
 }
 
-std::string checkDtc(const std::string& s) {
+Complaint checkDtc(const std::string& s) {
   const bool ok = s.size() == 5 && std::string_view("PCBU").find(s[0]) != std::string_view::npos &&
                   s.find_first_not_of("0123456789ABCDEF", 1) == std::string::npos;
-  return ok ? "" : "expected a DTC like P0A7F ([PCBU] + 4 hex)";
+  if (ok) return std::nullopt;
+  return "expected a DTC like P0A7F ([PCBU] + 4 hex)";
 }
 
-std::string checkBroker(const std::string& s) {
+Complaint checkBroker(const std::string& s) {
   for (const char* scheme : {"tcp://", "ssl://", "mqtt://", "mqtts://", "ws://", "wss://"}) {
-    if (s.rfind(scheme, 0) == 0 && s.size() > std::char_traits<char>::length(scheme)) return {};
+    if (s.rfind(scheme, 0) == 0 && s.size() > std::char_traits<char>::length(scheme))
+      return std::nullopt;
   }
   return "expected a broker URI such as tcp://host:1883 or ssl://host:8883";
 }
 
-std::string checkTopicPrefix(const std::string& s) {
+Complaint checkTopicPrefix(const std::string& s) {
   if (s.empty() || s.front() == '/' || s.back() == '/')
     return "expected a topic prefix without leading or trailing '/'";
   if (s.find_first_of("+#") != std::string::npos) return "expected no MQTT wildcards (+ or #)";
-  return {};
+  return std::nullopt;
 }
 
-std::string parseClock(const std::string& s, int& minutes) {
+Complaint parseClock(const std::string& s, int& minutes) {
   const auto h = s.size() == 5 ? digits(s, 0, 2) : std::nullopt;
   const auto m = s.size() == 5 ? digits(s, 3, 2) : std::nullopt;
   if (!h || !m || s[2] != ':' || *h > 23 || *m > 59) return "expected a local time HH:MM";
   minutes = *h * 60 + *m;
-  return {};
+  return std::nullopt;
 }
 
 void readSimulator(JsonReader& r, vehicle::SimulatorConfig& sim) {
@@ -94,7 +89,8 @@ void readSimulator(JsonReader& r, vehicle::SimulatorConfig& sim) {
   std::string profile = vehicle::usageProfileName(sim.profile);
   r.string("profile", profile, oneOf({"private", "ride_hailing", "logistics"}));
   sim.profile = vehicle::parseUsageProfile(profile).value_or(sim.profile);
-  r.integer("start_ms", sim.start_ms, 0, 4102444800000);  // up to 2100
+  // A time from outside like any other: 2000..2100, so no date overflows.
+  r.integer("start_ms", sim.start_ms, input::kEarliestMs, input::kLatestMs - 1);
   r.number("days", sim.days, 0, 36500);
   r.number("dc_share", sim.dc_share, 0, 1);
   r.number("charge_limit_percent", sim.charge_limit_percent, 50, 100);
@@ -216,14 +212,15 @@ void resolveRelative(std::string& p, const std::filesystem::path& base) {
 }  // namespace
 
 Result<Config, ConfigError> parseConfig(std::string_view text, const std::string& origin) {
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail(ConfigError::kInvalid, origin + ": not valid JSON");
+  auto parsed = parseJsonFile(text, origin, input::kMaxConfigBytes);
+  if (!parsed) return parsed.error();
+  const nlohmann::json& j = *parsed;
   if (!j.is_object()) return fail(ConfigError::kInvalid, origin + ": expected a JSON object");
   Config c;
-  std::string error;
+  std::optional<std::string> error;
   JsonReader root(j, "", error);
   readAll(root, c);
-  if (!error.empty()) return fail(ConfigError::kInvalid, origin + ": " + error);
+  if (error) return fail(ConfigError::kInvalid, origin + ": " + *error);
   c.source.simulator.nominal_capacity_kwh = c.vehicle.nominal_capacity_kwh;
   c.source.simulator.chemistry = c.vehicle.chemistry;
   c.source.simulator.tyre_placard_kpa = c.vehicle.tyre_placard_kpa;
@@ -233,11 +230,12 @@ Result<Config, ConfigError> parseConfig(std::string_view text, const std::string
 }
 
 Result<Config, ConfigError> loadConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(ConfigError::kCannotRead, path + ": cannot read the configuration file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto parsed = parseConfig(ss.str(), path);
+  auto text = readSmallFile(path, input::kMaxConfigBytes);
+  if (!text) {
+    return fail(ConfigError::kCannotRead,
+                text.error().message + " (the configuration file could not be read)");
+  }
+  auto parsed = parseConfig(*text, path);
   if (!parsed) return parsed;
   Config c = std::move(parsed).value();
   const auto base = std::filesystem::path(path).parent_path();
@@ -247,6 +245,18 @@ Result<Config, ConfigError> loadConfig(const std::string& path) {
   resolveRelative(c.mqtt.tls.cert_file, base);
   resolveRelative(c.mqtt.tls.key_file, base);
   resolveRelative(c.maintenance.schedule, base);
+  // Files opened later (at the first TLS connect, maybe hours later on a
+  // car out of coverage) are checked now, while an operator is watching.
+  const std::pair<const char*, const std::string*> files[] = {
+      {"mqtt.tls.ca_file", &c.mqtt.tls.ca_file},
+      {"mqtt.tls.cert_file", &c.mqtt.tls.cert_file},
+      {"mqtt.tls.key_file", &c.mqtt.tls.key_file}};
+  for (const auto& [key, file] : files) {
+    if (file->empty()) continue;
+    if (auto st = checkReadableFile(*file); !st) {
+      return fail(ConfigError::kInvalid, path + ": " + key + ": " + st.error().message);
+    }
+  }
   if (!c.maintenance.schedule.empty()) {
     auto table = loadMaintenance(c.maintenance.schedule);
     if (!table) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "crm/common/input_limits.h"
+
 namespace crm::config {
 namespace {
 
@@ -12,13 +14,42 @@ std::string fmt(double v) {
   return t;
 }
 
+// nlohmann's what() is "[json.exception.parse_error.101] parse error at
+// line 1, column 2: syntax error while parsing value - invalid literal; last
+// read: 'x'": keep the part after the position, which says what was found.
+std::string syntaxDetail(const std::string& what) {
+  const auto colon = what.find(": ");
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
 }  // namespace
 
-JsonReader::JsonReader(const nlohmann::json& obj, std::string path, std::string& error)
+Result<nlohmann::json, ConfigError> parseJsonFile(std::string_view text, const std::string& origin,
+                                                  std::size_t max_bytes) {
+  if (auto bad = input::checkJsonInput(text, max_bytes)) {
+    return fail(ConfigError::kInvalid, origin + ": " + *bad);
+  }
+  // The exception is the only way nlohmann gives the error's position; it
+  // is caught here, at the adapter, and goes no further.
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is 1-based: the last byte read, where the parser gave up.
+    const auto at = input::positionOf(text, e.byte > 0 ? e.byte - 1 : 0);
+    return fail(ConfigError::kInvalid, origin + ":" + std::to_string(at.line) + ":" +
+                                           std::to_string(at.column) + ": not valid JSON (" +
+                                           syntaxDetail(e.what()) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ConfigError::kInvalid, origin + ": not valid JSON (" + e.what() + ")");
+  }
+}
+
+JsonReader::JsonReader(const nlohmann::json& obj, std::string path,
+                       std::optional<std::string>& error)
     : obj_(obj), path_(std::move(path)), error_(error) {}
 
 void JsonReader::failKey(const char* key, const std::string& expected) {
-  if (error_.empty()) error_ = (path_.empty() ? "" : path_ + ".") + key + ": " + expected;
+  if (!error_) error_ = (path_.empty() ? "" : path_ + ".") + key + ": " + expected;
 }
 
 const nlohmann::json* JsonReader::find(const char* key) {
@@ -63,8 +94,7 @@ void JsonReader::boolean(const char* key, bool& out) {
   out = v->get<bool>();
 }
 
-void JsonReader::string(const char* key, std::string& out,
-                        const std::function<std::string(const std::string&)>& check) {
+void JsonReader::string(const char* key, std::string& out, const Check& check) {
   const auto* v = find(key);
   if (v == nullptr) return;
   if (!v->is_string()) {
@@ -73,8 +103,8 @@ void JsonReader::string(const char* key, std::string& out,
   }
   const auto& s = v->get_ref<const std::string&>();
   if (check) {
-    if (auto why = check(s); !why.empty()) {
-      failKey(key, why);
+    if (auto why = check(s)) {
+      failKey(key, *why);
       return;
     }
   }
@@ -105,7 +135,7 @@ void JsonReader::array(const char* key, const std::function<void(JsonReader&)>& 
     const std::string path =
         (path_.empty() ? "" : path_ + ".") + key + "[" + std::to_string(i) + "]";
     if (!item.is_object()) {
-      if (error_.empty()) error_ = path + ": expected an object";
+      if (!error_) error_ = path + ": expected an object";
       return;
     }
     JsonReader child(item, path, error_);

@@ -5,23 +5,38 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+
+#include "crm/common/result.h"
+#include "crm/config/config_error.h"
 
 namespace crm::config {
+
+// What a value check says: nothing when the value is acceptable, else what
+// was expected ("expected a date YYYY-MM-DD").
+using Complaint = std::optional<std::string>;
+using Check = std::function<Complaint(const std::string&)>;
+
+// Parses a configuration-like file's text after the input guard (size and
+// nesting depth). Errors are kInvalid and name the origin, and for a syntax
+// error its line and column: "<origin>:3:17: not valid JSON (...)".
+Result<nlohmann::json, ConfigError> parseJsonFile(std::string_view text, const std::string& origin,
+                                                  std::size_t max_bytes);
 
 class JsonReader {
  public:
   // `error` is shared by a reader and its children; the first error wins.
-  JsonReader(const nlohmann::json& obj, std::string path, std::string& error);
+  JsonReader(const nlohmann::json& obj, std::string path, std::optional<std::string>& error);
 
   void number(const char* key, double& out, double min, double max);
   void integer(const char* key, int& out, int min, int max);
   void integer(const char* key, std::int64_t& out, std::int64_t min, std::int64_t max);
   void boolean(const char* key, bool& out);
-  // `check` returns an empty string when the value is acceptable, else what was expected.
-  void string(const char* key, std::string& out,
-              const std::function<std::string(const std::string&)>& check = {});
+  // `check` says what was expected when the value is not acceptable.
+  void string(const char* key, std::string& out, const Check& check = {});
   // Calls `read` with a reader for the nested object, if the key is present.
   void object(const char* key, const std::function<void(JsonReader&)>& read);
   // Calls `read` for each element of an array of objects, if the key is present.
@@ -35,13 +50,13 @@ class JsonReader {
   void finish();
 
   void failKey(const char* key, const std::string& expected);
-  bool failed() const { return !error_.empty(); }
+  bool failed() const { return error_.has_value(); }
 
  private:
   const nlohmann::json* find(const char* key);
   const nlohmann::json& obj_;
   std::string path_;
-  std::string& error_;
+  std::optional<std::string>& error_;
   std::set<std::string> seen_;
 };
 

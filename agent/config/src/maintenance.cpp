@@ -1,21 +1,22 @@
 #include "crm/config/maintenance.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "builtin_maintenance.h"
+#include "crm/common/input_limits.h"
+#include "crm/common/small_file.h"
 #include "json_reader.h"
 
 namespace crm::config {
 
 Result<MaintenanceTable, ConfigError> parseMaintenance(std::string_view text,
                                                        const std::string& origin) {
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail(ConfigError::kInvalid, origin + ": not valid JSON");
+  auto parsed = parseJsonFile(text, origin, input::kMaxScheduleBytes);
+  if (!parsed) return parsed.error();
+  const nlohmann::json& j = *parsed;
   if (!j.is_object()) return fail(ConfigError::kInvalid, origin + ": expected a JSON object");
   MaintenanceTable table;
-  std::string error;
+  std::optional<std::string> error;
   JsonReader root(j, "", error);
   root.entries("models", [&](const std::string& model, JsonReader& r) {
     std::string source;
@@ -43,19 +44,21 @@ Result<MaintenanceTable, ConfigError> parseMaintenance(std::string_view text,
     }
   });
   root.finish();
-  if (error.empty() && !table.models.contains("default")) {
+  if (!error && !table.models.contains("default")) {
     error = "models.default: expected a \"default\" table (used for models not listed)";
   }
-  if (!error.empty()) return fail(ConfigError::kInvalid, origin + ": " + error);
+  if (error) return fail(ConfigError::kInvalid, origin + ": " + *error);
   return table;
 }
 
 Result<MaintenanceTable, ConfigError> loadMaintenance(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(ConfigError::kCannotRead, path + ": cannot read the maintenance schedule");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parseMaintenance(ss.str(), path);
+  auto text = readSmallFile(path, input::kMaxScheduleBytes);
+  if (!text) {
+    // A folder or /dev/zero is named as such, not as "not valid JSON".
+    return fail(ConfigError::kCannotRead,
+                text.error().message + " (the maintenance schedule could not be read)");
+  }
+  return parseMaintenance(*text, path);
 }
 
 const MaintenanceTable& builtinMaintenance() {

@@ -18,6 +18,7 @@
 #include "crm/sync/publisher.h"
 #include "options.h"
 #include "programs.h"
+#include "reload.h"
 #include "sources.h"
 
 namespace crm::daemon {
@@ -290,8 +291,12 @@ class Daemon {
       return;
     }
     config::Config next = std::move(loaded).value();
-    if (next.storage.path != config_.storage.path || next.vehicle.vin != config_.vehicle.vin) {
-      log::warn("agent: storage.path and vehicle.vin take effect at the next start");
+    const ReloadPlan plan = planReload(config_, next);
+    if (!plan.need_restart.empty()) {
+      // Kept as they run: the cache, the car's identity and its source are
+      // opened once. Said by name, so that nobody thinks them applied.
+      log::warn("agent: reload: {} changed; the running values stay until the next start",
+                joinKeys(plan.need_restart));
     }
     spdlog::set_level(spdlog::level::from_str(next.log_level));
     config_.engagement = next.engagement;
@@ -302,11 +307,14 @@ class Daemon {
     pipeline_.setMaintenance(next.maintenance.table);
     config_.log_level = next.log_level;
     config_.storage.commit_interval_ms = next.storage.commit_interval_ms;
-    const bool mqtt_changed = next.mqtt.broker != config_.mqtt.broker ||
-                              next.mqtt.prefix != config_.mqtt.prefix ||
-                              next.mqtt.enabled != config_.mqtt.enabled;
     config_.mqtt = next.mqtt;
-    if (mqtt_changed) restartPublisher();
+    if (!plan.mqtt_changed.empty()) {
+      // Every mqtt.* key is applied the one way that covers them all: a new
+      // connection with the new settings (the outbox keeps what is unsent).
+      log::info("agent: reload: {} changed; reconnecting to the broker with them",
+                joinKeys(plan.mqtt_changed));
+      restartPublisher();
+    }
     log::info("agent: configuration reloaded");
     os::notifyReady();
   }

@@ -1,8 +1,10 @@
 #include "crm/vehicle/recording.h"
 
-#include <zlib.h>
 #include <charconv>
 #include <nlohmann/json.hpp>
+
+#include "crm/common/input_limits.h"
+#include "line_reader.h"
 
 namespace crm::vehicle {
 namespace {
@@ -13,13 +15,22 @@ Rejected malformed(std::uint64_t line_no, std::string why) {
   return Rejected{RejectKind::kMalformed, std::move(why), line_no};
 }
 
-std::optional<std::int64_t> epochMs(const json& j) {
-  if (j.is_number_unsigned()) return static_cast<std::int64_t>(j.get<std::uint64_t>());
-  if (j.is_number_integer()) {
-    auto v = j.get<std::int64_t>();
-    if (v >= 0) return v;
+// The ts of a line: a non-negative JSON integer (else malformed) within
+// 2000..2100 (else out_of_range, before any calendar arithmetic sees it).
+std::variant<std::int64_t, Rejected> epochMs(const json& j, std::uint64_t line_no) {
+  const bool integer = j.is_number_integer();  // unsigned ones too
+  if (!integer || (!j.is_number_unsigned() && j.get<std::int64_t>() < 0)) {
+    return malformed(line_no, "\"ts\" must be a non-negative integer (epoch milliseconds)");
   }
-  return std::nullopt;
+  const std::uint64_t v = j.get<std::uint64_t>();
+  if (v > static_cast<std::uint64_t>(INT64_MAX) ||
+      !input::isPlausibleTimeMs(static_cast<std::int64_t>(v))) {
+    return Rejected{
+        RejectKind::kOutOfRange,
+        "\"ts\" " + std::to_string(v) + " is outside " + std::string(input::kTimeRangeText),
+        line_no};
+  }
+  return static_cast<std::int64_t>(v);
 }
 
 // The JSON value as the catalogue's type would carry it; a type the signal
@@ -55,7 +66,8 @@ Record parseFacts(const json& facts, std::uint64_t line_no) {
       f.nominal_capacity_kwh = v.get<double>();
     } else if (key == "chemistry" && v.is_string() && (v == "NMC" || v == "NCA" || v == "LFP")) {
       f.chemistry = v.get<std::string>();
-    } else if (key == "delivered" && v.is_string() && v.get<std::string>().size() == 10) {
+    } else if (key == "delivered" && v.is_string() &&
+               input::isPlausibleDate(v.get<std::string>())) {
       f.delivered = v.get<std::string>();
     } else if (key == "tyre_placard_kpa" && v.is_number() && v.get<double>() > 100 &&
                v.get<double>() < 1000) {
@@ -64,13 +76,16 @@ Record parseFacts(const json& facts, std::uint64_t line_no) {
       return malformed(line_no, "vehicle." + key +
                                     ": unknown key or bad value (expected vin of 17 chars, model, "
                                     "nominal_capacity_kwh 0..300, chemistry NMC|NCA|LFP, delivered "
-                                    "YYYY-MM-DD, tyre_placard_kpa 100..1000)");
+                                    "YYYY-MM-DD in 2000..2099, tyre_placard_kpa 100..1000)");
     }
   }
   return f;
 }
 
 void appendNumber(std::string& out, double v) {
+  // -0.0 would be written "-0", which JSON readers take as the integer 0:
+  // the line would not read back as itself (found by tests/fuzz/recording).
+  if (v == 0) v = 0;
   char buf[32];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, res.ptr);
@@ -93,6 +108,17 @@ void appendValue(std::string& out, const Value& value) {
 std::optional<Record> parseRecordingLine(std::string_view line, std::uint64_t line_no) {
   const auto first = line.find_first_not_of(" \t\r");
   if (first == std::string_view::npos || line[first] == '#') return std::nullopt;
+  // Before the parser: a NUL byte is no JSON and usually a sign of a
+  // damaged file (zeros written by a power cut), so say so.
+  if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
+    return malformed(line_no,
+                     "NUL byte at column " + std::to_string(nul + 1) + " (a damaged file?)");
+  }
+  if (line.size() > input::kMaxRecordingLineBytes) {
+    return malformed(line_no, "line of " + std::to_string(line.size()) + " bytes; at most " +
+                                  std::to_string(input::kMaxRecordingLineBytes) + " are accepted");
+  }
+  if (auto deep = input::checkJsonDepth(line)) return malformed(line_no, *deep);
   json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return malformed(line_no, "not valid JSON");
   if (!j.is_object()) return malformed(line_no, "expected a JSON object");
@@ -102,8 +128,9 @@ std::optional<Record> parseRecordingLine(std::string_view line, std::uint64_t li
   }
   auto ts_it = j.find("ts");
   if (ts_it == j.end()) return malformed(line_no, "missing \"ts\" (epoch milliseconds)");
-  auto ts = epochMs(*ts_it);
-  if (!ts) return malformed(line_no, "\"ts\" must be a non-negative integer (epoch milliseconds)");
+  auto ts_or = epochMs(*ts_it, line_no);
+  if (auto* bad = std::get_if<Rejected>(&ts_or)) return std::move(*bad);
+  const auto ts = std::get<std::int64_t>(ts_or);
 
   if (auto cmd = j.find("command"); cmd != j.end()) {
     if (!cmd->is_string() || cmd->get<std::string>().empty()) {
@@ -113,7 +140,7 @@ std::optional<Record> parseRecordingLine(std::string_view line, std::uint64_t li
     if (body == j.end() || !body->is_object()) {
       return malformed(line_no, "command needs a \"body\" object");
     }
-    return Command{*ts, cmd->get<std::string>(), body->dump(), line_no};
+    return Command{ts, cmd->get<std::string>(), body->dump(), line_no};
   }
 
   auto path = j.find("path");
@@ -137,47 +164,50 @@ std::optional<Record> parseRecordingLine(std::string_view line, std::uint64_t li
                     std::string(signalInfo(*id).path) + ": value of unsupported JSON type",
                     line_no};
   }
-  return Sample{*ts, *id, std::move(*v), line_no};
+  return Sample{ts, *id, std::move(*v), line_no};
 }
 
 Result<std::unique_ptr<RecordingReader>, RecordingError> RecordingReader::open(
     const std::string& path) {
-  // gzopen reads plain files as they are: one reader for both.
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) return fail(RecordingError::kCannotOpen, path + ": cannot open for reading");
-  gzbuffer(f, 128 * 1024);
-  return std::unique_ptr<RecordingReader>(new RecordingReader(f, path));
+  std::string error;
+  auto lines = LineReader::open(path, input::kMaxRecordingLineBytes, error);
+  if (!lines) return fail(RecordingError::kCannotOpen, error);
+  return std::unique_ptr<RecordingReader>(new RecordingReader(std::move(lines), path));
 }
 
-RecordingReader::~RecordingReader() {
-  gzclose_r(static_cast<gzFile>(file_));
-}
+RecordingReader::RecordingReader(std::unique_ptr<LineReader> lines, std::string path)
+    : lines_(std::move(lines)), path_(std::move(path)) {}
 
-bool RecordingReader::readLine() {
-  auto* f = static_cast<gzFile>(file_);
-  line_.clear();
-  char buf[4096];
-  while (gzgets(f, buf, sizeof buf) != nullptr) {
-    line_ += buf;
-    if (!line_.empty() && line_.back() == '\n') {
-      line_.pop_back();
-      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-      return true;
-    }
-  }
-  int code = Z_OK;
-  const char* why = gzerror(f, &code);
-  if (code != Z_OK && code != Z_STREAM_END) {
-    error_ = path_ + ": line " + std::to_string(line_no_ + 1) + ": cannot read (" + why + ")";
-    return false;
-  }
-  return !line_.empty();  // a last line without a newline
-}
+RecordingReader::~RecordingReader() = default;
 
 std::optional<Record> RecordingReader::next() {
-  while (error_.empty() && readLine()) {
-    ++line_no_;
-    if (auto rec = parseRecordingLine(line_, line_no_)) return rec;
+  while (!ended_) {
+    switch (lines_->next(line_)) {
+      case LineReader::Got::kLine:
+        ++line_no_;
+        if (auto rec = parseRecordingLine(line_, line_no_)) return rec;
+        continue;
+      case LineReader::Got::kTooLong:
+        ++line_no_;
+        return malformed(line_no_,
+                         "line of " + std::to_string(lines_->tooLongBytes()) + " bytes; at most " +
+                             std::to_string(input::kMaxRecordingLineBytes) + " are accepted");
+      case LineReader::Got::kError:
+        ended_ = true;
+        error_ = path_ + ": line " + std::to_string(line_no_ + 1) + ": cannot read (" +
+                 lines_->error() + ")";
+        return std::nullopt;
+      case LineReader::Got::kEnd:
+        ended_ = true;
+        if (const auto extra = lines_->trailingBytes(); extra > 0) {
+          // zlib would drop them silently; they may be a second recording
+          // appended the wrong way, or damage.
+          return malformed(line_no_ + 1, std::to_string(extra) +
+                                             " bytes after the end of the compressed data "
+                                             "(not a gzip stream); ignored");
+        }
+        return std::nullopt;
+    }
   }
   return std::nullopt;
 }

@@ -224,6 +224,57 @@ std::vector<Bad> badCommands() {
   };
 }
 
+// Class 4 and 5 of issue 8: hostile structure and numbers at the edge.
+// Each is refused with its reason, and nothing but the cmd-result changes.
+std::string deepBody(std::size_t depth) {
+  const std::string head = withBody({{"x", 1}});
+  const auto at = head.find("{\"x\"");
+  return head.substr(0, at) + "{\"x\":" + std::string(depth, '[') + std::string(depth, ']') +
+         head.substr(at + 6);
+}
+
+std::vector<Bad> hostileCommands() {
+  constexpr std::uint64_t kMaxU64 = 18446744073709551615ULL;
+  return {
+      {"BodyNested30000DeepWithin64KiB", "service-record", deepBody(30000),
+       "payload: nesting deeper than 64 levels at byte"},
+      {"BodyNested65Deep", "report-request", deepBody(65),
+       "payload: nesting deeper than 64 levels"},
+      {"IdNested30000Deep", "report-request",
+       "{\"id\":" + std::string(30000, '[') + std::string(30000, ']') + "}",
+       "payload: nesting deeper than 64 levels at byte 70"},
+      {"IssuedAtMaxInt64", "report-request", envelopeWith("issued_at", INT64_MAX),
+       "issued_at: 9223372036854775807 is outside epoch ms from 2000-01-01 to 2100-01-01"},
+      {"IssuedAtMaxUInt64", "report-request", envelopeWith("issued_at", kMaxU64),
+       "issued_at: 18446744073709551615 is outside"},
+      {"IssuedAtZero", "report-request", envelopeWith("issued_at", 0), "issued_at: 0 is outside"},
+      {"IssuedAtJustBefore2000", "report-request", envelopeWith("issued_at", 946684799999),
+       "issued_at: 946684799999 is outside"},
+      {"IssuedAtYear2100", "report-request", envelopeWith("issued_at", 4102444800000),
+       "issued_at: 4102444800000 is outside"},
+      {"IssuedAtMinInt64", "report-request", envelopeWith("issued_at", INT64_MIN),
+       "issued_at: expected a non-negative integer"},
+      {"IssuedAtHugeFloat", "report-request", envelopeWith("issued_at", 1e300),
+       "issued_at: expected a non-negative integer"},
+      {"ExpiresAtMaxInt64", "report-request", envelopeWith("expires_at", INT64_MAX),
+       "expires_at: 9223372036854775807 is outside"},
+      {"ExpiresAtMaxUInt64", "report-request", envelopeWith("expires_at", kMaxU64),
+       "expires_at: 18446744073709551615 is outside"},
+      {"VisitDateFeb29InACommonYear", "service-record", serviceWith("visit_date", "2025-02-29"),
+       "body.visit_date: expected a date YYYY-MM-DD that exists"},
+      {"VisitDateApril31", "service-record", serviceWith("visit_date", "2025-04-31"),
+       "body.visit_date: expected a date YYYY-MM-DD that exists"},
+      {"VisitDateMonth13", "service-record", serviceWith("visit_date", "2025-13-01"),
+       "body.visit_date: expected a date"},
+      {"VisitDateBefore2000", "service-record", serviceWith("visit_date", "1999-12-31"),
+       "from 2000-01-01 to 2099-12-31"},
+      {"VisitDateYearZero", "service-record", serviceWith("visit_date", "0000-01-01"),
+       "from 2000-01-01 to 2099-12-31"},
+      {"VisitDateSignedYear", "service-record", serviceWith("visit_date", "-026-01-01"),
+       "body.visit_date: expected a date"},
+  };
+}
+
 class RejectionTest : public ProcessorTest, public ::testing::WithParamInterface<Bad> {};
 
 TEST_P(RejectionTest, IsAnsweredWithItsReasonAndChangesNothingElse) {
@@ -255,6 +306,8 @@ TEST_P(RejectionTest, IsAnsweredWithItsReasonAndChangesNothingElse) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryReason, RejectionTest, ::testing::ValuesIn(badCommands()),
+                         [](const auto& info) { return std::string(info.param.label); });
+INSTANTIATE_TEST_SUITE_P(HostileInput, RejectionTest, ::testing::ValuesIn(hostileCommands()),
                          [](const auto& info) { return std::string(info.param.label); });
 
 TEST_F(ProcessorTest, AResultCarriesTheIdWhenTheEnvelopeHadOneAndNullWhenNot) {

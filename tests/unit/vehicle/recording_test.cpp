@@ -9,6 +9,8 @@
 namespace crm::vehicle {
 namespace {
 
+constexpr std::int64_t kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
+
 Record parse(std::string_view line) {
   auto r = parseRecordingLine(line, 3);
   EXPECT_TRUE(r.has_value());
@@ -49,7 +51,8 @@ TEST(Recording, BadChemistryIsMalformed) {
 }
 
 TEST(Recording, CommandLineKeepsItsBody) {
-  auto r = parse(R"({"ts": 5, "command": "service-record", "body": {"odometer_km": 100}})");
+  auto r =
+      parse(R"({"ts": 1767225600005, "command": "service-record", "body": {"odometer_km": 100}})");
   const auto* c = std::get_if<Command>(&r);
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->name, "service-record");
@@ -79,20 +82,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{R"({"path": "Vehicle.Speed", "value": 1})", RejectKind::kMalformed},
         BadLine{R"({"ts": -5, "path": "Vehicle.Speed", "value": 1})", RejectKind::kMalformed},
         BadLine{R"({"ts": "now", "path": "Vehicle.Speed", "value": 1})", RejectKind::kMalformed},
-        BadLine{R"({"ts": 1, "path": "Vehicle.Speed"})", RejectKind::kMalformed},
-        BadLine{R"({"ts": 1, "path": "Vehicle.Sped", "value": 1})", RejectKind::kUnknownPath},
-        BadLine{R"({"ts": 1, "path": "Vehicle.Speed", "value": {"a": 1}})", RejectKind::kWrongType},
-        BadLine{R"({"ts": 1, "path": "Vehicle.Speed", "value": null})", RejectKind::kWrongType}));
+        BadLine{R"({"ts": 1767225600001, "path": "Vehicle.Speed"})", RejectKind::kMalformed},
+        BadLine{R"({"ts": 1767225600001, "path": "Vehicle.Sped", "value": 1})",
+                RejectKind::kUnknownPath},
+        BadLine{R"({"ts": 1767225600001, "path": "Vehicle.Speed", "value": {"a": 1}})",
+                RejectKind::kWrongType},
+        BadLine{R"({"ts": 1767225600001, "path": "Vehicle.Speed", "value": null})",
+                RejectKind::kWrongType}));
 
 TEST(Recording, WriterOutputParsesBackToTheSameRecords) {
   testing::TempDir dir;
   const std::vector<Record> records{
       VehicleFacts{std::string("LRW3E7EK5NC000001"), std::string("m"), 75.0, std::string("LFP"),
                    std::string("2024-03-01"), 290.0, 0},
-      Sample{1000, sig::kSpeed, 12.25, 0},
-      Sample{1000, sig::kIsCharging, true, 0},
-      Sample{2000, sig::kDtcList, std::vector<std::string>{"P0A7F"}, 0},
-      Command{3000, "report-request", R"({"period_days":30})", 0},
+      Sample{kT0 + 1000, sig::kSpeed, 12.25, 0},
+      Sample{kT0 + 1000, sig::kIsCharging, true, 0},
+      Sample{kT0 + 2000, sig::kDtcList, std::vector<std::string>{"P0A7F"}, 0},
+      Command{kT0 + 3000, "report-request", R"({"period_days":30})", 0},
   };
   {
     auto w = RecordingWriter::create(dir.file("r.jsonl"));
@@ -193,8 +199,8 @@ TEST(Recording, TruncatedCompressedRecordingStopsWithAnErrorNamingTheLine) {
 TEST(Recording, LastLineWithoutNewlineAndCrLfEndingsAreRead) {
   testing::TempDir dir;
   testing::writeFile(dir.file("r.jsonl"),
-                     "{\"ts\": 1, \"path\": \"Vehicle.Speed\", \"value\": 1}\r\n"
-                     "{\"ts\": 2, \"path\": \"Vehicle.Speed\", \"value\": 2}");
+                     "{\"ts\": 1767225600001, \"path\": \"Vehicle.Speed\", \"value\": 1}\r\n"
+                     "{\"ts\": 1767225600002, \"path\": \"Vehicle.Speed\", \"value\": 2}");
   const auto [records, error] = readAll(dir.file("r.jsonl"));
   EXPECT_EQ(error, "");
   ASSERT_EQ(records.size(), 2U);

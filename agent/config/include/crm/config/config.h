@@ -29,6 +29,8 @@ struct SourceConfig {
   vehicle::SimulatorConfig simulator;
   // Simulated seconds per wall second. 1 = real time; the demo uses more.
   double acceleration = 1.0;
+
+  bool operator==(const SourceConfig&) const = default;
 };
 
 struct StorageConfig {
@@ -37,6 +39,8 @@ struct StorageConfig {
   int raw_retention_days = 30;    // roll-ups keep the long view
   bool full_sync = true;          // survive power cuts, not only crashes
   int commit_interval_ms = 1000;  // one fsync a second at most
+
+  bool operator==(const StorageConfig&) const = default;
 };
 
 using TlsConfig = sync::TlsOptions;

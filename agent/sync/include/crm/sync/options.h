@@ -9,6 +9,8 @@ namespace crm::sync {
 
 struct TlsOptions {
   std::string ca_file, cert_file, key_file;  // empty: no TLS
+
+  bool operator==(const TlsOptions&) const = default;
 };
 
 struct MqttOptions {
@@ -21,6 +23,8 @@ struct MqttOptions {
   int reconnect_min_ms = 1000;   // first retry; doubles each failure
   int reconnect_max_ms = 60000;  // cap: a fleet must not hammer a recovering broker
   int max_inflight = 20;         // QoS 1 messages awaiting PUBACK
+
+  bool operator==(const MqttOptions&) const = default;
 };
 
 }  // namespace crm::sync

@@ -46,10 +46,10 @@ struct VehicleFacts {
 // Why an input line or sample was refused. Stable: these names appear in
 // replay summaries and the data-quality counters.
 enum class RejectKind : std::uint8_t {
-  kMalformed,    // not JSON, not an object, or missing/mistyped ts/path/value
+  kMalformed,    // not JSON, not an object, missing/mistyped ts/path/value, too long or deep
   kUnknownPath,  // path not in the catalogue
   kWrongType,    // value type differs from the signal's type
-  kOutOfRange,   // outside the signal's physical range, or a counter going backwards
+  kOutOfRange,   // outside the physical range, a counter going backwards, ts not 2000..2100
   kOutOfOrder,   // timestamp earlier than the previous sample of the same path
 };
 inline constexpr int kRejectKindCount = 5;

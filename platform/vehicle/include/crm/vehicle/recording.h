@@ -16,14 +16,22 @@ namespace crm::vehicle {
 enum class RecordingError : std::uint8_t { kCannotOpen, kCannotWrite };
 
 // Parses one recording line. Blank lines and '#' comments yield nullopt.
-// Malformed lines, unknown paths and mistyped values yield Rejected; range
-// and order are the validator's job. `line_no` is stored in the record.
+// Malformed lines (also: longer than input::kMaxRecordingLineBytes, nested
+// deeper than input::kMaxJsonDepth, holding NUL bytes), unknown paths and
+// mistyped values yield Rejected, and so does a ts outside 2000..2100
+// (out_of_range); the value's range and order are the validator's job.
+// `line_no` is stored in the record.
 std::optional<Record> parseRecordingLine(std::string_view line, std::uint64_t line_no);
 
 // Reads a recording file line by line (streaming: memory does not grow with
-// the file). A gzip-compressed file (.jsonl.gz, as recordings are usually
-// kept and shared) is read the same way, decompressed on the fly.
+// the file, nor with a line: one longer than input::kMaxRecordingLineBytes
+// is skipped as it streams past and yields Rejected with its line number).
+// A gzip-compressed file (.jsonl.gz, as recordings are usually kept and
+// shared) is read the same way, decompressed on the fly; bytes after the
+// end of the compressed data yield one Rejected that counts them.
 // Threading: one thread.
+class LineReader;
+
 class RecordingReader final : public VehicleSource {
  public:
   static Result<std::unique_ptr<RecordingReader>, RecordingError> open(const std::string& path);
@@ -40,14 +48,14 @@ class RecordingReader final : public VehicleSource {
   }
 
  private:
-  RecordingReader(void* file, std::string path) : file_(file), path_(std::move(path)) {}
-  bool readLine();
+  RecordingReader(std::unique_ptr<LineReader> lines, std::string path);
 
-  void* file_;  // gzFile; kept opaque so that users need no zlib header
+  std::unique_ptr<LineReader> lines_;  // opaque, so that users need no zlib header
   std::string path_;
   std::string line_;
   std::string error_;
   std::uint64_t line_no_ = 0;
+  bool ended_ = false;
 };
 
 // Writes records as recording lines. Rejected records are written as '#'

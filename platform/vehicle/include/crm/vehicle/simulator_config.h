@@ -22,12 +22,16 @@ struct SlowLeak {
   int position = 0;        // 0 front-left, 1 front-right, 2 rear-left, 3 rear-right
   double start_day = 10;   // days after start
   double kpa_per_day = 3;  // steady loss
+
+  bool operator==(const SlowLeak&) const = default;
 };
 
 struct InjectedDtc {
   std::string code;     // SAE J2012, e.g. "P0A7F"
   double on_day = 0;    // days after start
   double off_day = -1;  // cleared at; negative = never
+
+  bool operator==(const InjectedDtc&) const = default;
 };
 
 struct SimulatorConfig {
@@ -76,6 +80,8 @@ struct SimulatorConfig {
   bool lfp_soc_noise = false;
   bool soh_whole_percent = false;  // StateOfHealth in whole percent
   bool energy_counters = true;     // AccumulatedCharged/ConsumedEnergy reported
+
+  bool operator==(const SimulatorConfig&) const = default;
 };
 
 }  // namespace crm::vehicle

@@ -18,6 +18,8 @@ struct VehicleInfo {
   double tyre_placard_kpa = 290;
   // Local time for days, quiet hours and daily telemetry. China: +480.
   int utc_offset_minutes = 0;
+
+  bool operator==(const VehicleInfo&) const = default;
 };
 
 }  // namespace crm::vehicle
