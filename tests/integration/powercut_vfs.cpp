@@ -1,16 +1,17 @@
 #include "powercut_vfs.h"
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
-#include <new>
 #include <string>
 #include <vector>
+
+#include "crm/testing/fault_vfs.h"
 
 namespace crm::testing {
 namespace {
@@ -41,15 +42,10 @@ std::map<std::string, Log>& logs() {
   return all;
 }
 
-sqlite3_vfs* g_real = nullptr;
-
-struct File {
-  sqlite3_file base;  // first: SQLite sees a File as a sqlite3_file
-  sqlite3_file* real;
-  std::string db;    // the key of the log, empty when untracked
-  std::string path;  // this file
-  Which which;
-};
+// The log's key: the database a file belongs to.
+std::string databaseOf(const std::string& path, bool wal) {
+  return wal ? path.substr(0, path.size() - 4) : path;
+}
 
 void append(Log& log, const RecordHead& head, const std::vector<char>& bytes) {
   std::string out(reinterpret_cast<const char*>(&head), sizeof head);
@@ -57,147 +53,54 @@ void append(Log& log, const RecordHead& head, const std::vector<char>& bytes) {
   [[maybe_unused]] auto n = ::write(log.fd, out.data(), out.size());
 }
 
-// What the change of [offset, offset + length) and the size would destroy.
-void remember(File& f, std::int64_t offset, std::int64_t length) {
-  Log& log = logs()[f.db];
-  const int fd = ::open(f.path.c_str(), O_RDONLY);
-  struct stat st {};
-  std::int64_t size = 0;
-  if (fd >= 0 && ::fstat(fd, &st) == 0) size = st.st_size;
-  const std::int64_t end = std::min(offset + length, size);
-  std::vector<char> before(static_cast<std::size_t>(std::max<std::int64_t>(0, end - offset)));
-  if (!before.empty()) {
-    [[maybe_unused]] auto n = ::pread(fd, before.data(), before.size(), offset);
-  }
-  if (fd >= 0) ::close(fd);
-  append(log, {kWrite, f.which, offset, static_cast<std::int64_t>(before.size()), size}, before);
-  ++log.unsynced[f.which];
-}
-
-File& self(sqlite3_file* f) {
-  return *reinterpret_cast<File*>(f);
-}
-
-int xClose(sqlite3_file* f) {
-  File& me = self(f);
-  const int rc = me.real->pMethods->xClose(me.real);
-  if (!me.db.empty()) {
-    Log& log = logs()[me.db];
-    if (--log.refs == 0) {
-      ::close(log.fd);
-      logs().erase(me.db);
-    }
-  }
-  me.~File();
-  return rc;
-}
-int xRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  return self(f).real->pMethods->xRead(self(f).real, buf, n, off);
-}
-int xWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  File& me = self(f);
-  if (!me.db.empty()) remember(me, off, n);
-  return me.real->pMethods->xWrite(me.real, buf, n, off);
-}
-int xTruncate(sqlite3_file* f, sqlite3_int64 size) {
-  File& me = self(f);
-  if (!me.db.empty()) remember(me, size, INT64_MAX / 2);
-  return me.real->pMethods->xTruncate(me.real, size);
-}
-int xSync(sqlite3_file* f, int flags) {
-  File& me = self(f);
-  const int rc = me.real->pMethods->xSync(me.real, flags);
-  if (rc == SQLITE_OK && !me.db.empty()) {
-    Log& log = logs()[me.db];
-    log.unsynced[me.which] = 0;
-    if (log.unsynced[kDb] == 0 && log.unsynced[kWal] == 0) {
-      [[maybe_unused]] auto t = ::ftruncate(log.fd, 0);
-    } else {
-      append(log, {kSync, me.which, 0, 0, 0}, {});
-    }
-  }
-  return rc;
-}
-int xFileSize(sqlite3_file* f, sqlite3_int64* size) {
-  return self(f).real->pMethods->xFileSize(self(f).real, size);
-}
-int xLock(sqlite3_file* f, int l) {
-  return self(f).real->pMethods->xLock(self(f).real, l);
-}
-int xUnlock(sqlite3_file* f, int l) {
-  return self(f).real->pMethods->xUnlock(self(f).real, l);
-}
-int xCheckReservedLock(sqlite3_file* f, int* out) {
-  return self(f).real->pMethods->xCheckReservedLock(self(f).real, out);
-}
-int xFileControl(sqlite3_file* f, int op, void* arg) {
-  return self(f).real->pMethods->xFileControl(self(f).real, op, arg);
-}
-int xSectorSize(sqlite3_file* f) {
-  return self(f).real->pMethods->xSectorSize(self(f).real);
-}
-int xDeviceCharacteristics(sqlite3_file* f) {
-  return self(f).real->pMethods->xDeviceCharacteristics(self(f).real);
-}
-int xShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** p) {
-  return self(f).real->pMethods->xShmMap(self(f).real, page, size, extend, p);
-}
-int xShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return self(f).real->pMethods->xShmLock(self(f).real, offset, n, flags);
-}
-void xShmBarrier(sqlite3_file* f) {
-  self(f).real->pMethods->xShmBarrier(self(f).real);
-}
-int xShmUnmap(sqlite3_file* f, int del) {
-  return self(f).real->pMethods->xShmUnmap(self(f).real, del);
-}
-
-// Version 2: no xFetch, so SQLite reads through xRead and never maps the
-// file (a mapped write would bypass the log).
-const sqlite3_io_methods kMethods = {2,
-                                     xClose,
-                                     xRead,
-                                     xWrite,
-                                     xTruncate,
-                                     xSync,
-                                     xFileSize,
-                                     xLock,
-                                     xUnlock,
-                                     xCheckReservedLock,
-                                     xFileControl,
-                                     xSectorSize,
-                                     xDeviceCharacteristics,
-                                     xShmMap,
-                                     xShmLock,
-                                     xShmBarrier,
-                                     xShmUnmap,
-                                     nullptr,
-                                     nullptr};
-
-int xOpen(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* out_flags) {
-  auto* me = new (f) File{};
-  me->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(File));
-  const int rc = g_real->xOpen(g_real, name, me->real, flags, out_flags);
-  if (rc != SQLITE_OK) {
-    me->~File();
-    f->pMethods = nullptr;
-    return rc;
-  }
-  me->base.pMethods = &kMethods;
-  if (name != nullptr && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) != 0) {
-    me->path = name;
-    me->which = (flags & SQLITE_OPEN_WAL) != 0 ? kWal : kDb;
-    me->db = me->which == kWal ? me->path.substr(0, me->path.size() - 4) : me->path;
-    Log& log = logs()[me->db];
+// Keeps, for each unsynced change, the bytes and the size it destroys.
+class UndoLogger final : public FileObserver {
+ public:
+  void opened(const std::string& path, bool wal) override {
+    Log& log = logs()[databaseOf(path, wal)];
     if (log.refs++ == 0) {
       // A new process starts with nothing unsynced: what an earlier one
       // left is in the page cache and beyond this test's power cut.
-      log.fd = ::open((me->db + "-undo").c_str(), O_CREAT | O_WRONLY | O_APPEND | O_TRUNC, 0600);
+      log.fd = ::open((databaseOf(path, wal) + "-undo").c_str(),
+                      O_CREAT | O_WRONLY | O_APPEND | O_TRUNC, 0600);
     }
   }
-  (void)vfs;
-  return SQLITE_OK;
-}
+  void closed(const std::string& path, bool wal) override {
+    const std::string db = databaseOf(path, wal);
+    Log& log = logs()[db];
+    if (--log.refs == 0) {
+      ::close(log.fd);
+      logs().erase(db);
+    }
+  }
+  void changing(const std::string& path, bool wal, std::int64_t offset,
+                std::int64_t length) override {
+    Log& log = logs()[databaseOf(path, wal)];
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    struct stat st {};
+    std::int64_t size = 0;
+    if (fd >= 0 && ::fstat(fd, &st) == 0) size = st.st_size;
+    const std::int64_t end = length < 0 ? size : std::min(offset + length, size);
+    std::vector<char> before(static_cast<std::size_t>(std::max<std::int64_t>(0, end - offset)));
+    if (!before.empty()) {
+      [[maybe_unused]] auto n = ::pread(fd, before.data(), before.size(), offset);
+    }
+    if (fd >= 0) ::close(fd);
+    const Which which = wal ? kWal : kDb;
+    append(log, {kWrite, which, offset, static_cast<std::int64_t>(before.size()), size}, before);
+    ++log.unsynced[which];
+  }
+  void synced(const std::string& path, bool wal) override {
+    Log& log = logs()[databaseOf(path, wal)];
+    const Which which = wal ? kWal : kDb;
+    log.unsynced[which] = 0;
+    if (log.unsynced[kDb] == 0 && log.unsynced[kWal] == 0) {
+      [[maybe_unused]] auto t = ::ftruncate(log.fd, 0);
+    } else {
+      append(log, {kSync, which, 0, 0, 0}, {});
+    }
+  }
+};
 
 struct Change {
   RecordHead head;
@@ -240,13 +143,8 @@ std::vector<Change> unsynced(const std::string& db) {
 }  // namespace
 
 void installPowercutVfs() {
-  static sqlite3_vfs vfs;
-  g_real = sqlite3_vfs_find(nullptr);
-  vfs = *g_real;
-  vfs.zName = "crm-powercut";
-  vfs.szOsFile = static_cast<int>(sizeof(File)) + g_real->szOsFile;
-  vfs.xOpen = xOpen;
-  sqlite3_vfs_register(&vfs, /*makeDflt=*/1);
+  static UndoLogger logger;
+  FaultVfs::install().observe(&logger);
 }
 
 std::size_t unsyncedWrites(const std::string& path) {

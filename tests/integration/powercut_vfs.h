@@ -1,7 +1,7 @@
-// A SQLite VFS that lets a test cut the power. It passes everything to the
-// default VFS and, for every write to a database or WAL file since that
-// file's last successful sync, keeps the bytes it overwrote in an undo log
-// beside the file (<file>-undo). The log is written before the data, with
+// Lets a test cut the power. Over the test VFS (crm/testing/fault_vfs.h), for
+// every write to a database or WAL file since that file's last successful
+// sync, it keeps the bytes the write replaced in an undo log beside the
+// database (<file>-undo). The log is written before the data, with
 // plain write(2): a kill -9 leaves both in the page cache, as a power cut
 // would not. cutPower() then plays the disk's part: the writes the last sync
 // did not cover are undone, all of them or only the newest, as a disk that
@@ -15,8 +15,8 @@
 
 namespace crm::testing {
 
-// Registers the VFS as the process's default. Call once, before the store
-// is opened, in the process that will be killed.
+// Installs the test VFS as the process's default, logging. Call once,
+// before the store is opened, in the process that will be killed.
 void installPowercutVfs();
 
 // Undoes, for the database at `path` and its WAL, every write made after

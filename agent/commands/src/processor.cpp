@@ -4,6 +4,7 @@
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
+#include "crm/common/input_limits.h"
 #include "crm/common/log.h"
 #include "validate.h"
 
@@ -79,12 +80,10 @@ Outcome Processor::handleRecorded(const vehicle::Command& command, Context conte
   e.id = boost::uuids::to_string(gen(name));
   e.name = command.name;
   e.issued_at = command.ts_ms;
-  if (command.body_json.size() > kMaxPayloadBytes) {
-    return answer(
-        rejected(e.id, e.name,
-                 "body is " + std::to_string(command.body_json.size()) + " bytes; at most " +
-                     std::to_string(kMaxPayloadBytes) + " are accepted"),
-        context);
+  // The recording reader has checked the whole line; a body from any other
+  // caller gets the same guard before it is parsed and walked.
+  if (auto why = input::checkJsonInput(command.body_json, kMaxPayloadBytes)) {
+    return answer(rejected(e.id, e.name, "body: " + *why), context);
   }
   // The recording reader passes only objects as bodies.
   e.body = json::parse(command.body_json, nullptr, /*allow_exceptions=*/false);

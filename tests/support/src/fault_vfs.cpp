@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <string>
 
 namespace crm::testing {
 namespace {
@@ -13,16 +14,25 @@ std::atomic<std::int64_t> g_refused{0};
 sqlite3_vfs* g_real = nullptr;
 sqlite3_vfs g_vfs;
 sqlite3_io_methods g_methods;
+FileObserver* g_observer = nullptr;
 
 // Our file: the real VFS's file lives right behind it, in the same block
 // SQLite allocated (szOsFile covers both).
 struct File {
   sqlite3_file base;
   sqlite3_file* real;
+  // Set for a database or WAL opened while an observer was set. SQLite
+  // keeps the name valid until xClose.
+  FileObserver* observer;
+  const char* path;
+  bool wal;
 };
 
+File& self(sqlite3_file* f) {
+  return *reinterpret_cast<File*>(f);
+}
 sqlite3_file* real(sqlite3_file* f) {
-  return reinterpret_cast<File*>(f)->real;
+  return self(f).real;
 }
 
 int refuse() {
@@ -31,7 +41,9 @@ int refuse() {
 }
 
 int xClose(sqlite3_file* f) {
-  return real(f)->pMethods->xClose(real(f));
+  const int rc = real(f)->pMethods->xClose(real(f));
+  if (File& me = self(f); me.observer != nullptr) me.observer->closed(me.path, me.wal);
+  return rc;
 }
 int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off) {
   return real(f)->pMethods->xRead(real(f), p, n, off);
@@ -39,14 +51,20 @@ int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off) {
 int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off) {
   if (g_full.load()) return refuse();
   g_written.fetch_add(n);
+  if (File& me = self(f); me.observer != nullptr) me.observer->changing(me.path, me.wal, off, n);
   return real(f)->pMethods->xWrite(real(f), p, n, off);
 }
 int xTruncate(sqlite3_file* f, sqlite3_int64 size) {
   if (g_full.load()) return refuse();
+  if (File& me = self(f); me.observer != nullptr) me.observer->changing(me.path, me.wal, size, -1);
   return real(f)->pMethods->xTruncate(real(f), size);
 }
 int xSync(sqlite3_file* f, int flags) {
-  return real(f)->pMethods->xSync(real(f), flags);
+  const int rc = real(f)->pMethods->xSync(real(f), flags);
+  if (File& me = self(f); rc == SQLITE_OK && me.observer != nullptr) {
+    me.observer->synced(me.path, me.wal);
+  }
+  return rc;
 }
 int xFileSize(sqlite3_file* f, sqlite3_int64* size) {
   return real(f)->pMethods->xFileSize(real(f), size);
@@ -94,6 +112,14 @@ int xOpen(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_f
   const int rc = g_real->xOpen(g_real, name, file->real, flags, out_flags);
   // SQLite calls xClose whenever pMethods is set, even after a failed open.
   file->base.pMethods = file->real->pMethods != nullptr ? &g_methods : nullptr;
+  file->observer = nullptr;
+  file->path = name;
+  file->wal = (flags & SQLITE_OPEN_WAL) != 0;
+  if (file->base.pMethods != nullptr && name != nullptr && g_observer != nullptr &&
+      (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) != 0) {
+    file->observer = g_observer;
+    file->observer->opened(name, file->wal);
+  }
   return rc;
 }
 
@@ -138,6 +164,9 @@ FaultVfs& FaultVfs::install() {
 
 void FaultVfs::setFull(bool full) {
   g_full.store(full);
+}
+void FaultVfs::observe(FileObserver* observer) {
+  g_observer = observer;
 }
 bool FaultVfs::full() const {
   return g_full.load();

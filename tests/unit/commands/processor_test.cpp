@@ -456,6 +456,20 @@ TEST_F(ProcessorTest, RecordedCommandsTakeTheirTimeFromTheLineAndSkipTheVinCheck
   EXPECT_EQ(store_->serviceRecords().at(0).received_ms, kNow + 5000);
 }
 
+TEST_F(ProcessorTest, ARecordedBodyTooDeepOrTooLargeIsRejectedBeforeItIsParsed) {
+  const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+  const vehicle::Command nested{kNow, "service-record", R"({"items":)" + deep + "}", 3};
+  auto o = processor_->handleRecorded(nested, context_);
+  EXPECT_EQ(o.status, CommandStatus::kRejected);
+  EXPECT_NE(o.reason.find("body: nesting deeper than 64 levels"), std::string::npos) << o.reason;
+  const vehicle::Command big{kNow, "service-record",
+                             R"({"x":")" + std::string(70 * 1024, 'x') + R"("})", 4};
+  o = processor_->handleRecorded(big, context_);
+  EXPECT_EQ(o.status, CommandStatus::kRejected);
+  EXPECT_NE(o.reason.find("are accepted"), std::string::npos) << o.reason;
+  EXPECT_TRUE(store_->serviceRecords().empty());
+}
+
 TEST_F(ProcessorTest, RecordedUnknownItemIsRejected) {
   auto body = serviceBody();
   body["items"] = {"oil_change"};

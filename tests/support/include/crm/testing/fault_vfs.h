@@ -9,8 +9,24 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace crm::testing {
+
+// Sees each change SQLite makes to a database or its WAL before the real VFS
+// does, and each successful sync: the power-cut test logs what every write
+// not yet synced replaced. Called on the writing thread.
+class FileObserver {
+ public:
+  virtual ~FileObserver() = default;
+  virtual void opened(const std::string& path, bool wal) = 0;
+  virtual void closed(const std::string& path, bool wal) = 0;
+  // [offset, offset + length) is about to be written; a truncation to
+  // `offset` comes with length -1 (to the end).
+  virtual void changing(const std::string& path, bool wal, std::int64_t offset,
+                        std::int64_t length) = 0;
+  virtual void synced(const std::string& path, bool wal) = 0;
+};
 
 class FaultVfs {
  public:
@@ -26,6 +42,9 @@ class FaultVfs {
   std::int64_t bytesWritten() const;
   // Writes refused since install.
   std::int64_t refusedWrites() const;
+  // Database and WAL files opened from now on report to `observer` (nullptr:
+  // none); it must outlive them.
+  void observe(FileObserver* observer);
 
  private:
   FaultVfs() = default;
