@@ -173,8 +173,8 @@ TEST(PowerCut, WhatACommitAcknowledgedSurvivesLosingTheUnsyncedWrites) {
     ASSERT_TRUE((*store)->commit().ok());
     highest_seq = r->seq;
   }
-  std::cout << "power cuts: " << kCuts << ", " << cuts_with_unsynced
-            << " with unsynced writes, " << undone_total << " writes undone\n";
+  std::cout << "power cuts: " << kCuts << ", " << cuts_with_unsynced << " with unsynced writes, "
+            << undone_total << " writes undone\n";
   // The cuts did lose writes: the test saw the disk's side, not only kills.
   EXPECT_GT(cuts_with_unsynced, 0);
   EXPECT_GT(undone_total, 0U);
