@@ -18,12 +18,6 @@ using std::chrono::milliseconds;
 constexpr char kVin[] = "LRW3E7EK5NC000009";
 const std::string kRoot = std::string("crm/v1/vehicles/") + kVin;
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string todayUtc() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};

@@ -123,12 +123,7 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
                               {"dealer_id", "D-1"}};
     char id[40];
     std::snprintf(id, sizeof id, "6f1c2a3b-0000-4000-8000-%012d", i);
-    json cmd = {{"id", id},
-                {"issued_at", std::chrono::duration_cast<milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count()},
-                {"vin", kVin},
-                {"body", body}};
+    json cmd = {{"id", id}, {"issued_at", nowMs()}, {"vin", kVin}, {"body", body}};
     crm.publish(kRoot + "/cmd/" + (report ? "report-request" : "service-record"), cmd.dump(), 1,
                 false);
   };

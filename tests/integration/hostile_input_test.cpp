@@ -27,12 +27,6 @@ using std::chrono::milliseconds;
 constexpr char kVin[] = "LRW3E7EK5NC000017";
 const std::string kRoot = std::string("crm/v1/vehicles/") + kVin;
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::optional<json> resultFor(const Collector& c, const std::string& id) {
   for (const auto& m : c.messages()) {
     if (m.topic != kRoot + "/cmd-result") continue;

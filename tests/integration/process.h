@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,13 @@ class Process {
 // The command line for the crm-agent under test: the binary, behind the
 // cross-compiling emulator when there is one (qemu-aarch64 -L ...).
 std::vector<std::string> agentCommand(std::vector<std::string> args);
+
+// The wall clock in epoch ms: commands sent to a running agent are issued now.
+inline std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // Runs to completion (up to `timeout`, then SIGKILL).
 Exit run(const std::vector<std::string>& args, const std::string& dir,

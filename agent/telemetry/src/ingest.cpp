@@ -74,16 +74,22 @@ bool Ingest::countRejects() {
   // A reject before the first sample waits for the day that sample opens.
   if (current_day_ < 0 || uncounted_rejects_ == 0) return true;
   const std::string key = store::rejectedOnDayKey(current_day_);
-  auto before = store_.metaInt(key);
-  if (!before) {
-    log::error("ingest: {}", before.error().message);
-    return false;
+  if (rejects_day_ != current_day_) {
+    // The day's stored count is read once (it survives restarts), then kept
+    // here: a recording of bad lines costs one write per reject, not a read too.
+    auto stored = store_.metaInt(key);
+    if (!stored) {
+      log::error("ingest: {}", stored.error().message);
+      return false;
+    }
+    rejects_day_ = current_day_;
+    rejects_on_day_ = stored->value_or(0);
   }
-  const std::int64_t total = before->value_or(0) + uncounted_rejects_;
-  if (auto st = store_.setMeta(key, std::to_string(total)); !st) {
+  if (auto st = store_.setMeta(key, std::to_string(rejects_on_day_ + uncounted_rejects_)); !st) {
     log::error("ingest: {}", st.error().message);
     return false;
   }
+  rejects_on_day_ += uncounted_rejects_;
   uncounted_rejects_ = 0;
   return true;
 }

@@ -75,7 +75,10 @@ class Ingest {
   IngestCounters counters_;
   std::int64_t current_day_ = -1;
   std::int64_t closed_through_ = -1;
-  std::int64_t uncounted_rejects_ = 0;  // last day whose telemetry/daily was queued (persisted)
+  std::int64_t uncounted_rejects_ = 0;
+  std::int64_t rejects_day_ = -1;  // the day rejects_on_day_ counts
+  std::int64_t rejects_on_day_ =
+      0;  // as stored  // last day whose telemetry/daily was queued (persisted)
   std::function<void(const vehicle::Rejected&)> on_reject_;
   std::function<bool(const vehicle::Sample&)> on_accepted_;
   std::function<bool(std::int64_t)> on_day_closed_;
