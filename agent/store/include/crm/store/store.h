@@ -28,6 +28,7 @@
 
 #include "crm/common/result.h"
 #include "crm/common/wire.h"
+#include "crm/store/engagement_records.h"
 #include "crm/store/records.h"
 #include "crm/vehicle/record.h"
 
@@ -233,6 +234,42 @@ class CommandLedger {
   // nest. A seq taken inside an undone unit is skipped, never reused.
   virtual Status<StoreError> beginUnit() = 0;
   virtual Status<StoreError> endUnit(bool keep) = 0;
+};
+
+// Driver prompts and what the CRM told the car about engagement (campaigns,
+// appointments): written by the engagement engine and the commands, staged
+// in the batch like everything else. Reads fail loudly (a Result), because
+// a prompt that is not seen may be raised twice.
+class PromptLedger {
+ public:
+  virtual ~PromptLedger() = default;
+  // Stages a new prompt; returns its id (stable for the prompt's life).
+  virtual Result<std::int64_t, StoreError> addPrompt(const PromptRecord& prompt) = 0;
+  // Stages the prompt's new state (all its fields, by id).
+  virtual Status<StoreError> updatePrompt(const PromptRecord& prompt) = 0;
+  virtual Status<StoreError> addPromptEvent(const PromptEvent& event) = 0;
+  virtual Result<std::optional<PromptRecord>, StoreError> prompt(std::int64_t id) const = 0;
+  // Prompts in an open state (raised, delivered, snoozed), oldest first.
+  virtual Result<std::vector<PromptRecord>, StoreError> openPrompts() const = 0;
+  // The newest prompt of a rule and subject, any state (cooldowns).
+  virtual Result<std::optional<PromptRecord>, StoreError> latestPrompt(
+      std::string_view rule, std::string_view subject) const = 0;
+  // Prompts raised in [from_ms, to_ms), oldest first (the report's list).
+  virtual Result<std::vector<PromptRecord>, StoreError> promptsRaised(std::int64_t from_ms,
+                                                                      std::int64_t to_ms) const = 0;
+  // Lifecycle events with from_ms <= ts < to_ms, counted by kind.
+  virtual Result<PromptCounts, StoreError> promptCounts(std::int64_t from_ms,
+                                                        std::int64_t to_ms) const = 0;
+  // "delivered" events in [from_ms, to_ms) of prompts that count against the
+  // daily cap (not critical, not uncapped).
+  virtual Result<std::int64_t, StoreError> cappedDeliveries(std::int64_t from_ms,
+                                                            std::int64_t to_ms) const = 0;
+
+  // Campaigns and appointments: one row per id (a repeated id replaces it).
+  virtual Status<StoreError> putCampaign(const CampaignRecord& campaign) = 0;
+  virtual Result<std::vector<CampaignRecord>, StoreError> campaigns() const = 0;
+  virtual Status<StoreError> putAppointment(const AppointmentRecord& appointment) = 0;
+  virtual Result<std::vector<AppointmentRecord>, StoreError> appointments() const = 0;
 };
 
 class Store final : public Reader, public History, public Outbox, public CommandLedger {

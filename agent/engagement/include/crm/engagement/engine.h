@@ -1,0 +1,99 @@
+// The prompt lifecycle (docs/engagement.md): turns what the rules say holds
+// into prompts, shows them when the delivery policy allows, and applies the
+// driver's actions. Everything is persisted in the store's batch (prompts,
+// lifecycle events); lifecycle events go to the outbox on `prompts` only
+// with the driver's consent (privacy.share_prompt_history); an accepted
+// booking prompt sends a service-request (the driver asked for it).
+//
+//  - A rule does not raise again while its prompt (rule, subject) is open.
+//  - A condition that no longer holds withdraws its open prompt.
+//  - Dismiss, accept and expiry start the cooldown (cooldown_days) during
+//    which the same rule and subject stay quiet; withdrawal does not.
+//  - Snooze hides it for snooze_hours, then it is delivered again.
+//  - A prompt past its expiry is expired, never shown late.
+//  - Waiting prompts are delivered most important first (severity, then
+//    oldest), within the daily cap.
+//
+// Threading: one thread, the store's.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crm/common/result.h"
+#include "crm/engagement/policy.h"
+#include "crm/engagement/prompt.h"
+#include "crm/engagement/settings.h"
+#include "crm/store/store.h"
+
+namespace crm::engagement {
+
+enum class Action : std::uint8_t { kAccept, kSnooze, kDismiss };
+std::optional<Action> actionFromName(std::string_view name);  // accept | snooze | dismiss
+
+enum class ActionError : std::uint8_t {
+  kUnknownPrompt,  // no such id (HMI: 404)
+  kNotActionable,  // not delivered and open (HMI: 409)
+  kStore,          // the store failed; nothing changed (HMI: 500)
+};
+
+struct EngineAccess {
+  store::PromptLedger& prompts;
+  store::Outbox& outbox;
+};
+
+struct EngineOptions {
+  std::string vin;
+  bool share_prompt_history = false;  // privacy.share_prompt_history
+};
+
+// One lifecycle step, for replay's prompts.jsonl and the HMI's live stream.
+struct LifecycleEvent {
+  Prompt prompt;  // after the step
+  std::string event;  // raised | delivered | accepted | snoozed | dismissed | expired | withdrawn
+  std::int64_t ts_ms = 0;
+};
+
+class Engine {
+ public:
+  // Fails when the time zone is unknown (kInvalid).
+  static Result<std::unique_ptr<Engine>, SettingsError> make(EngineAccess access,
+                                                             EngineOptions options,
+                                                             EngagementSettings settings,
+                                                             int utc_offset_minutes);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Applies what holds at `now_ms`: raises, withdraws, expires, ends
+  // snoozes, and delivers what the policy allows given `moving`. Every
+  // change is staged in the store's batch. False on a store error (what was
+  // staged is the caller's batch to drop or retry).
+  bool evaluate(const std::vector<Condition>& holding, std::int64_t now_ms, bool moving);
+
+  // The driver acts on a delivered prompt. Staged like evaluate().
+  Status<ActionError> act(std::int64_t prompt_id, Action action, std::int64_t now_ms);
+
+  // Prompts delivered and open now (the HMI's list), most important first.
+  Result<std::vector<Prompt>, store::StoreError> visible() const;
+
+  // Every lifecycle step, as it is staged.
+  void onEvent(std::function<void(const LifecycleEvent&)> fn);
+
+  void setSettings(EngagementSettings settings);  // REQUIRES: zone already checked
+  void setShareHistory(bool share);
+  const EngagementSettings& settings() const;
+  const LocalTime& localTime() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crm::engagement
