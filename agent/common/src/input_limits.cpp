@@ -44,6 +44,16 @@ std::optional<std::string> checkJsonInput(std::string_view text, std::size_t max
   return checkJsonDepth(text, max_depth);
 }
 
+bool isValidVin(std::string_view vin) {
+  if (vin.size() != 17) return false;
+  for (char c : vin) {
+    const bool ok =
+        (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q');
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool isPlausibleDate(std::string_view ymd) {
   if (!civil::dayNumber(ymd)) return false;
   const int year =

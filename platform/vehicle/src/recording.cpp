@@ -57,7 +57,7 @@ Record parseFacts(const json& facts, std::uint64_t line_no) {
   VehicleFacts f;
   f.line = line_no;
   for (const auto& [key, v] : facts.items()) {
-    if (key == "vin" && v.is_string() && v.get<std::string>().size() == 17) {
+    if (key == "vin" && v.is_string() && input::isValidVin(v.get_ref<const std::string&>())) {
       f.vin = v.get<std::string>();
     } else if (key == "model" && v.is_string() && !v.get<std::string>().empty()) {
       f.model = v.get<std::string>();
@@ -73,8 +73,9 @@ Record parseFacts(const json& facts, std::uint64_t line_no) {
                v.get<double>() < 1000) {
       f.tyre_placard_kpa = v.get<double>();
     } else {
-      return malformed(line_no, "vehicle." + key +
-                                    ": unknown key or bad value (expected vin of 17 chars, model, "
+      return malformed(line_no, "vehicle." + key + ": unknown key or bad value (expected vin: " +
+                                    std::string(input::kVinText) +
+                                    ", model, "
                                     "nominal_capacity_kwh 0..300, chemistry NMC|NCA|LFP, delivered "
                                     "YYYY-MM-DD in 2000..2099, tyre_placard_kpa 100..1000)");
     }

@@ -50,6 +50,18 @@ TEST(Recording, BadChemistryIsMalformed) {
   EXPECT_NE(std::get<Rejected>(r).message.find("vehicle.chemistry"), std::string::npos);
 }
 
+// Every message the car sends carries the VIN, and the backend's schema
+// refuses one with I, O or Q: such a header is refused here, at the edge.
+TEST(Recording, AVinThatIsNotAVinIsMalformed) {
+  for (const char* vin : {"LRW3E7EK5NC00000I", "ORW3E7EK5NC000001", "LRW3E7EK5NQ000001",
+                          "lrw3e7ek5nc000001", "LRW3E7EK5NC00001", "LRW3E7EK5NC-00001"}) {
+    auto r = parse(std::string(R"({"vehicle": {"vin": ")") + vin + R"("}})");
+    ASSERT_TRUE(std::holds_alternative<Rejected>(r)) << vin;
+    EXPECT_NE(std::get<Rejected>(r).message.find("vehicle.vin"), std::string::npos) << vin;
+    EXPECT_NE(std::get<Rejected>(r).message.find("without I, O, Q"), std::string::npos) << vin;
+  }
+}
+
 TEST(Recording, CommandLineKeepsItsBody) {
   auto r =
       parse(R"({"ts": 1767225600005, "command": "service-record", "body": {"odometer_km": 100}})");

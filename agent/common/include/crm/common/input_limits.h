@@ -49,6 +49,13 @@ bool isPlausibleDate(std::string_view ymd);
 inline constexpr std::string_view kDateRangeText =
     "a date YYYY-MM-DD that exists, from 2000-01-01 to 2099-12-31";
 
+// A vehicle identification number as ISO 3779 writes it: 17 characters,
+// digits and capitals without I, O and Q (they read as 1 and 0). Every
+// message the car sends carries it, and the backend's schema holds it to this.
+bool isValidVin(std::string_view vin);
+inline constexpr std::string_view kVinText =
+    "a 17-character VIN of digits and capitals without I, O, Q";
+
 // Scans JSON text once, without recursion, counting the nesting of [ and {
 // outside strings. Returns nullopt when no point is deeper than `max_depth`,
 // else "nesting deeper than 64 levels at byte N". Text that is not JSON
