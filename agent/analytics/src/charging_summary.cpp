@@ -145,6 +145,11 @@ int temperatureScore(int hot, int observed) {
 
 }  // namespace
 
+ParkedSocSummary summarizeParkedSoc(const store::Reader& store, Period period) {
+  const SocStats st = socStats(store, period);
+  return {st.parked_hours, st.dwell_hours, st.longest_dwell_hours};
+}
+
 ChargingSummary summarizeCharging(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                                   Period period) {
   ChargingSummary out;

@@ -54,6 +54,16 @@ struct ChargingSummary {
 ChargingSummary summarizeCharging(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                                   Period period);
 
+// Parked time at high SOC (90 % or more), from the same walk over the SOC,
+// IsMoving and IsCharging change points that gives the charging summary its
+// dwell hours: for the engagement rule battery.high_soc_dwell.
+struct ParkedSocSummary {
+  double parked_hours = 0;
+  double high_soc_hours = 0;          // parked at 90 % or more
+  double longest_high_soc_hours = 0;  // at a stretch
+};
+ParkedSocSummary summarizeParkedSoc(const store::Reader& store, Period period);
+
 struct DrivingSummary {
   double distance_km = 0;
   int trips = 0;

@@ -14,11 +14,14 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crm/common/result.h"
 #include "crm/engagement/prompt.h"
+#include "crm/engagement/settings.h"
 #include "crm/reports/health_report.h"
 #include "crm/store/store.h"
 #include "crm/vehicle/record.h"
@@ -69,6 +72,7 @@ struct LiveFacts {
   std::array<std::optional<double>, 4> tyre_kpa;
   std::optional<double> brake_fluid_percent;
   std::vector<std::string> active_dtcs;  // Vehicle.Diagnostics.DTCList, sorted
+  bool dtcs_seen = false;                // a DTCList arrived: an empty list means none active
   std::optional<double> soc_percent;
   std::int64_t last_sample_ms = 0;
 };
@@ -77,20 +81,47 @@ struct LiveFacts {
 // something a rule may act on at once changed (motion, a tyre or brake
 // figure crossing into or out of a band, the DTC set): the caller evaluates
 // then rather than waiting for its next periodic evaluation.
+//
+// The bands (rules.h uses the same edges, so the tracker wakes the rules
+// exactly when one of them may change its answer): a tyre's loss against
+// the placard crosses the rule's clear edge (3/4 of tyre_low_percent),
+// tyre_low_percent or tyre_critical_percent; brake fluid crosses
+// brake_fluid_low_percent or its clear edge (5 points above).
+//
+// Threading: one thread. update() is O(1) and allocates nothing for numeric
+// samples (a DTCList sample copies its codes).
 class LiveTracker {
  public:
+  // Bands from VehicleInfo{} and Thresholds{}.
+  LiveTracker();
+  LiveTracker(double tyre_placard_kpa, const Thresholds& thresholds);
+  // New placard or thresholds (a config command, a recording's vehicle
+  // line): the bands of the values held are recomputed, silently.
+  void setBands(double tyre_placard_kpa, const Thresholds& thresholds);
+
   bool update(const vehicle::Sample& sample);
   const LiveFacts& facts() const { return facts_; }
 
  private:
+  int tyreBand(double kpa) const;
+  int fluidBand(double percent) const;
+
   LiveFacts facts_;
+  double placard_kpa_ = 0;
+  Thresholds thresholds_;
+  std::array<int, 4> tyre_band_{};
+  int fluid_band_ = 0;
+  bool is_moving_seen_ = false;  // then Vehicle.Speed no longer decides motion
 };
 
 // The slow-moving picture, built once a local day.
 struct PeriodFacts {
-  std::int64_t built_ms = 0;  // the instant it describes (end of the period)
+  std::int64_t built_ms = 0;     // the instant it describes (end of the period)
   reports::HealthReport report;  // the last 30 days (battery, charging, tyres, brakes, service)
-  // LFP: days since the last charge that reached >= 98 % (null: none seen).
+  // LFP: days since the last charge that reached >= 98 %, looking back 60
+  // days. With no such charge in view it is the days the store can vouch for
+  // (the look-back, or since the car's first data if later): a lower bound,
+  // never a guess. Null only when the store holds no data at all.
   std::optional<double> days_since_full_charge;
   // Longest stretch parked above 90 % SOC in the period, hours.
   double longest_high_soc_stretch_hours = 0;
@@ -118,6 +149,11 @@ struct Facts {
   const LiveFacts* live = nullptr;
   const EngagementData* data = nullptr;
   int utc_offset_minutes = 0;  // for dates in words, when no time zone is set
+  // The (rule, subject) pairs whose prompt is open now (the engine's view),
+  // or null. Rules with hysteresis keep holding an open prompt until the
+  // value is clearly back (docs/engagement.md, "Rules"), so a figure that
+  // hovers at a threshold does not raise and withdraw by turns.
+  const std::set<std::pair<std::string, std::string>>* open = nullptr;
 };
 
 }  // namespace crm::engagement

@@ -1,7 +1,7 @@
 // Engagement settings: the configuration's `engagement` section, also what
 // the CRM's `config` command may change (docs/configuration.md). Every
 // threshold of every rule lives here with its default (sources in
-// docs/domain-facts.md §3–4); parseSettings validates them all.
+// docs/domain-facts.md §3–4); applySettings validates them all.
 //
 // Threading: plain values.
 #pragma once
@@ -19,29 +19,29 @@ namespace crm::engagement {
 
 struct Thresholds {
   // battery
-  double soh_low_percent = 80;                  // warning below
-  double soh_watch_percent = 85;                // advisory below
+  double soh_low_percent = 80;                     // warning below
+  double soh_watch_percent = 85;                   // advisory below
   double degradation_fast_percent_per_year = 3.0;  // advisory above (fleet: 2.3)
-  double dc_share_advisory = 0.12;              // of charged energy, 30 days
+  double dc_share_advisory = 0.12;                 // of charged energy, 30 days
   double dc_share_warning = 0.40;
-  double high_soc_dwell_hours = 8;              // parked above 90 % at a stretch
-  double high_soc_parked_share = 0.30;          // of parked time above 90 %, 30 days
-  int deep_discharge_events = 2;                // advisory above this many below 10 %, 30 days
-  double deep_discharge_warning_soc = 5;        // warning when SOC fell below
-  int hot_charging_sessions = 1;                // advisory at this many above 45 °C, 30 days
+  double high_soc_dwell_hours = 8;        // parked above 90 % at a stretch
+  double high_soc_parked_share = 0.30;    // of parked time above 90 %, 30 days
+  int deep_discharge_events = 2;          // advisory above this many below 10 %, 30 days
+  double deep_discharge_warning_soc = 5;  // warning when SOC fell below
+  int hot_charging_sessions = 1;          // advisory at this many above 45 °C, 30 days
   double cell_imbalance_advisory_mv = 50;
   double cell_imbalance_warning_mv = 100;
-  int lfp_full_charge_days = 7;                 // LFP: a full charge at least this often
+  int lfp_full_charge_days = 7;  // LFP: a full charge at least this often
   // 12 V battery, resting voltage
-  double lv_weak_v = 12.2;                      // advisory below
-  double lv_check_now_v = 11.8;                 // warning below
+  double lv_weak_v = 12.2;       // advisory below
+  double lv_check_now_v = 11.8;  // warning below
   // tyres, percent below placard
-  double tyre_low_percent = 20;                 // warning
-  double tyre_critical_percent = 35;            // critical (may show while driving)
+  double tyre_low_percent = 20;       // warning
+  double tyre_critical_percent = 35;  // critical (may show while driving)
   // brakes
-  double pad_wear_percent = 80;                 // advisory at or above
-  double pad_km_to_limit = 2000;                // or when the limit is this close
-  double brake_fluid_low_percent = 50;          // critical below
+  double pad_wear_percent = 80;         // advisory at or above
+  double pad_km_to_limit = 2000;        // or when the limit is this close
+  double brake_fluid_low_percent = 50;  // critical below
   // maintenance: "due soon" this close to the due point, then "overdue"
   int maintenance_soon_days = 30;
   double maintenance_soon_km = 1000;
@@ -64,7 +64,7 @@ struct EngagementSettings {
   int max_prompts_per_day = 3;  // non-critical deliveries per local day
   int cooldown_days = 30;       // after dismiss (and accept, expiry)
   int snooze_hours = 24;
-  int expiry_days = 14;         // a prompt's default lifetime when its rule sets none
+  int expiry_days = 14;  // a prompt's default lifetime when its rule sets none
   Thresholds thresholds;
 
   bool operator==(const EngagementSettings&) const = default;
@@ -77,7 +77,7 @@ enum class SettingsError : std::uint8_t { kInvalid };
 // on error `settings` is unchanged. Used by the configuration file (where =
 // "engagement") and by the config command (where = "body").
 Status<SettingsError> applySettings(const nlohmann::json& section, std::string_view where,
-                                  EngagementSettings& settings);
+                                    EngagementSettings& settings);
 
 // The settings as a JSON object in the same shape applySettings reads (the
 // config command persists this; the technician's config view shows it).
