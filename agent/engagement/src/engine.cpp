@@ -250,19 +250,19 @@ bool Engine::evaluate(const std::vector<Condition>& holding, std::int64_t now_ms
       if (!im.step(p, PromptState::kExpired, "expired", now_ms)) return false;
       continue;
     }
-    if (p.severity > before && p.state != PromptState::kRaised) {
-      // Worse than when shown: told again under the new severity's rules.
-      p.state = PromptState::kRaised;
-      p.state_ms = now_ms;
-      p.snoozed_until.reset();
-    }
+    // Worse than when shown: told again under the new severity's rules. A
+    // snooze ends; a prompt on screen stays there until it can be.
+    const bool worse = p.severity > before;
+    if (worse && p.state == PromptState::kSnoozed) p.snoozed_until = now_ms;
     if (changed) {
       if (auto st = im.access.prompts.updatePrompt(toRecord(p)); !st) {
         log::error("engagement: prompt {} update: {}", p.id, st.error().message);
         return false;
       }
     }
-    if (waiting(p, now_ms)) candidates.push_back(p);
+    if (waiting(p, now_ms) || (worse && p.state == PromptState::kDelivered)) {
+      candidates.push_back(p);
+    }
   }
 
   for (const auto& c : holding) {

@@ -98,7 +98,6 @@ CREATE INDEX prompts_by_rule_subject ON prompts(rule, subject, id);
 CREATE INDEX prompts_by_raised ON prompts(raised_ms);
 CREATE TABLE prompt_events(prompt_id INTEGER NOT NULL, ts INTEGER NOT NULL, event TEXT NOT NULL);
 CREATE INDEX prompt_events_by_ts ON prompt_events(ts);
-CREATE INDEX prompt_events_by_prompt ON prompt_events(prompt_id);
 CREATE TABLE campaigns(campaign_id TEXT PRIMARY KEY, kind TEXT NOT NULL, severity TEXT NOT NULL,
   title_en TEXT NOT NULL, title_zh TEXT NOT NULL, message_en TEXT NOT NULL,
   message_zh TEXT NOT NULL, valid_until INTEGER NOT NULL, command_id TEXT NOT NULL,

@@ -165,6 +165,36 @@ TEST_F(EngineTest, AConditionThatWorsensUpdatesItsPromptInPlaceAndIsShownAgainAt
   EXPECT_EQ(events_.size(), 3U);
 }
 
+TEST_F(EngineTest, ASnoozedPromptThatWorsensIsShownAgainAtOnce) {
+  start();
+  auto tyre = condition("tyres.pressure_low", Severity::kWarning, "rear_left");
+  evaluate({tyre}, kNoon);
+  const auto id = store_->openPrompts()->at(0).id;
+  ASSERT_TRUE(engine_->act(id, Action::kSnooze, kNoon + kMinute).ok());
+  ASSERT_TRUE(store_->commit().ok());
+
+  tyre.severity = Severity::kCritical;
+  evaluate({tyre}, kNoon + kHour, /*moving=*/true);
+  EXPECT_EQ(stored(id).state, "delivered");
+  EXPECT_EQ(stored(id).severity, "critical");
+  EXPECT_EQ(rulesOf("delivered").size(), 2U);
+}
+
+TEST_F(EngineTest, APromptOnScreenThatWorsensWhenTheCapIsSpentStaysOnScreen) {
+  start();
+  std::vector<Condition> holding{condition("a.one", Severity::kAdvisory),
+                                 condition("b.two", Severity::kAdvisory),
+                                 condition("c.three", Severity::kAdvisory)};
+  evaluate(holding, kNoon);
+  const auto id = store_->latestPrompt("c.three", "")->value().id;
+  holding[2].severity = Severity::kWarning;
+  evaluate(holding, kNoon + kHour);
+  EXPECT_EQ(stored(id).severity, "warning");
+  EXPECT_EQ(stored(id).state, "delivered");  // not hidden for being worse
+  EXPECT_EQ(rulesOf("delivered").size(), 3U);
+  EXPECT_EQ(engine_->visible()->at(0).id, id);  // now the most important
+}
+
 TEST_F(EngineTest, ActingOnAPromptThatIsNotDeliveredAndOpenIsRefusedAndChangesNothing) {
   start();
   // Driving: the critical one is shown, the info waits.

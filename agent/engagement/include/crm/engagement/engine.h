@@ -15,10 +15,10 @@
 //    oldest), within the daily cap.
 //  - A condition that changes while its prompt is open (a tyre from warning
 //    to critical, a new figure) updates the prompt in place: same id, new
-//    severity, words and detail. When the severity rises, the prompt waits
-//    to be delivered again under the new severity's rules (a critical one
-//    at once, even while moving; a snooze ends); when it falls, its state
-//    stays as it is.
+//    severity, words and detail. When the severity rises, the prompt is
+//    delivered again as soon as the new severity's rules allow (a critical
+//    one at once, even while moving; a snooze ends; one on screen stays
+//    there meanwhile); when it falls, nothing is shown again.
 //
 // State lives in the store (open prompts, the day's deliveries): a new
 // Engine over the same store after a restart carries on where the old one
