@@ -1,4 +1,6 @@
-// Retention and the size quota. The quota holds on the files on flash: the
+// Retention and the size quota. Each new local day (of the newest sample)
+// deletes raw samples past their window and engagement history past its
+// keeping time. The quota holds on the files on flash: the
 // database file (every page, free ones included) plus the WAL, which gets a
 // fixed share (walLimitBytes) and is truncated to it after checkpoints.
 // Order of sacrifice when over quota: raw samples beyond a minimal window,
@@ -49,6 +51,29 @@ void vacuumFreePages(Db& db, std::int64_t wal_limit) {
   }
 }
 
+// Prompt history is personal data: the driver's responses to prompts. It is
+// kept 13 months (a year to compare with, and the month around it), then
+// deleted; open prompts stay, whatever their age. Campaigns and appointments
+// are kept 30 days past their end, for the prompts that cite them.
+constexpr std::int64_t kPromptHistory = 396 * kDay;
+constexpr std::int64_t kEngagementGrace = 30 * kDay;
+
+void deleteOldEngagement(Db& db, std::int64_t today) {
+  Stmt prompts(db.handle(),
+               "DELETE FROM prompts WHERE state NOT IN ('raised', 'delivered', 'snoozed') "
+               "AND state_ms < ?");
+  prompts.bind(1, today - kPromptHistory).run();
+  // Events of the prompts just deleted are older still, so this takes them too.
+  Stmt events(db.handle(),
+              "DELETE FROM prompt_events WHERE ts < ? AND prompt_id NOT IN (SELECT id FROM "
+              "prompts WHERE state IN ('raised', 'delivered', 'snoozed'))");
+  events.bind(1, today - kPromptHistory).run();
+  Stmt campaigns(db.handle(), "DELETE FROM campaigns WHERE valid_until < ?");
+  campaigns.bind(1, today - kEngagementGrace).run();
+  Stmt appointments(db.handle(), "DELETE FROM appointments WHERE at_ms < ?");
+  appointments.bind(1, today - kEngagementGrace).run();
+}
+
 std::int64_t deleteSamplesBefore(Db& db, std::int64_t cutoff_ms) {
   // Samples arrive in time order, so rowid order is time order: delete the
   // rowid prefix, which needs no index on ts alone.
@@ -82,6 +107,7 @@ void Store::enforceRetention() {
   Db& db = im.db;
   db.exec("BEGIN IMMEDIATE");
   deleteSamplesBefore(db, rawHorizon());
+  if (new_day) deleteOldEngagement(db, today);
   std::int64_t dropped = 0;
   if (usedBytes(db) > budget) {
     // Shrink the raw window a day at a time, down to the minimum.

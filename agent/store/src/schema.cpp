@@ -9,7 +9,7 @@
 namespace crm::store {
 namespace {
 
-constexpr std::array<const char*, 3> kMigrations{
+constexpr std::array<const char*, 5> kMigrations{
     // v1: the foundation.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -73,26 +73,56 @@ INSERT OR REPLACE INTO meta(key, value) SELECT 'outbox_dropped',
   WHERE EXISTS (SELECT 1 FROM outbox WHERE vin IS NULL);
 DELETE FROM outbox WHERE vin IS NULL;
 )sql",
+    // v4: incremental auto-vacuum. Nothing to do inside the transaction: the
+    // mode switch needs a VACUUM, which cannot run in one and may have to
+    // wait for space (makeVacuumIncremental, below). Earlier agents left the
+    // cache at v3 while it waited; since v5 the version is recorded here and
+    // the switch is retried at every start until the mode holds, so later
+    // steps never wait on free space.
+    "",
+    // v5: engagement. Prompts with their current state and every lifecycle
+    // step (personal data: kept 13 months, retention.cpp); the campaigns and
+    // appointments the CRM sent (kept 30 days past their end). Severities,
+    // states and events are stored by their stable names
+    // (crm/engagement/prompt.h). The partial index holds only open prompts,
+    // which the engine reads at every evaluation.
+    R"sql(
+CREATE TABLE prompts(id INTEGER PRIMARY KEY, rule TEXT NOT NULL, subject TEXT NOT NULL,
+  severity TEXT NOT NULL, state TEXT NOT NULL, title_en TEXT NOT NULL, title_zh TEXT NOT NULL,
+  message_en TEXT NOT NULL, message_zh TEXT NOT NULL, booking INTEGER NOT NULL,
+  uncapped INTEGER NOT NULL, detail TEXT NOT NULL, raised_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL, delivered_ms INTEGER, state_ms INTEGER NOT NULL,
+  snoozed_until INTEGER);
+CREATE INDEX prompts_open ON prompts(id) WHERE state IN ('raised', 'delivered', 'snoozed');
+CREATE INDEX prompts_by_rule_subject ON prompts(rule, subject, id);
+CREATE INDEX prompts_by_raised ON prompts(raised_ms);
+CREATE TABLE prompt_events(prompt_id INTEGER NOT NULL, ts INTEGER NOT NULL, event TEXT NOT NULL);
+CREATE INDEX prompt_events_by_ts ON prompt_events(ts);
+CREATE TABLE campaigns(campaign_id TEXT PRIMARY KEY, kind TEXT NOT NULL, severity TEXT NOT NULL,
+  title_en TEXT NOT NULL, title_zh TEXT NOT NULL, message_en TEXT NOT NULL,
+  message_zh TEXT NOT NULL, valid_until INTEGER NOT NULL, command_id TEXT NOT NULL,
+  received_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE appointments(appointment_id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL,
+  dealer_name TEXT NOT NULL, items TEXT NOT NULL, command_id TEXT NOT NULL,
+  received_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
 };
 
-// v4: incremental auto-vacuum. Caches made before it chose the mode after
-// the switch to WAL, where it silently does nothing: their free pages were
-// never given back, and the file outgrew its quota. Changing the mode of a
-// file with tables needs one full VACUUM (allowed in WAL mode for this
-// setting), so this step runs outside a transaction. It needs room for a
-// copy of the file: if it fails (a full disk), the cache stays at v3,
-// usable, and the step is tried again at the next start.
-constexpr std::int64_t kVersionIncrementalVacuum = 4;
+constexpr auto kLatestVersion = static_cast<std::int64_t>(kMigrations.size());
 
+// Incremental auto-vacuum (schema v4). Caches made before it chose the mode
+// after the switch to WAL, where it silently does nothing: their free pages
+// were never given back, and the file outgrew its quota. Changing the mode of
+// a file with tables needs one full VACUUM (allowed in WAL mode for this
+// setting), so it runs outside a transaction. It needs room for a copy of
+// the file: if it fails (a full disk), the cache stays usable in the old
+// mode and the switch is tried again at the next start. The mode itself is
+// the record of success, not the schema version.
 void makeVacuumIncremental(Db& db) {
-  if (db.queryInt("PRAGMA auto_vacuum").value_or(0) != 2) {
-    if (db.exec("PRAGMA auto_vacuum = INCREMENTAL; VACUUM") != SQLITE_OK) {
-      log::warn("store: migration to v4 (incremental vacuum) postponed: {}", db.lastError());
-      return;
-    }
-  }
-  if (db.exec("PRAGMA user_version = " + std::to_string(kVersionIncrementalVacuum)) != SQLITE_OK) {
-    log::warn("store: migration to v4 not recorded: {}", db.lastError());
+  if (db.queryInt("PRAGMA auto_vacuum").value_or(0) == 2) return;
+  if (db.exec("PRAGMA auto_vacuum = INCREMENTAL; VACUUM") != SQLITE_OK) {
+    log::warn("store: switch to incremental vacuum postponed to the next start: {}",
+              db.lastError());
   }
 }
 
@@ -101,12 +131,12 @@ void makeVacuumIncremental(Db& db) {
 Status<StoreError> migrate(Db& db) {
   auto version = db.queryInt("PRAGMA user_version");
   if (!version) return fail(StoreError::kIo, "cannot read user_version: " + db.lastError());
-  if (*version > kVersionIncrementalVacuum) {
+  if (*version > kLatestVersion) {
     return fail(StoreError::kCannotOpen,
                 "schema version " + std::to_string(*version) + " is newer than this agent");
   }
   // (auto_vacuum for a new file is chosen in Store::open, before WAL.)
-  for (auto v = *version; v < static_cast<std::int64_t>(kMigrations.size()); ++v) {
+  for (auto v = *version; v < kLatestVersion; ++v) {
     std::string sql = "BEGIN IMMEDIATE;";
     sql += kMigrations[v];
     sql += "PRAGMA user_version = " + std::to_string(v + 1) + ";";
@@ -118,7 +148,7 @@ Status<StoreError> migrate(Db& db) {
       return fail(StoreError::kIo, "migration to v" + std::to_string(v + 1) + " failed: " + err);
     }
   }
-  if (*version < kVersionIncrementalVacuum) makeVacuumIncremental(db);
+  makeVacuumIncremental(db);
   return {};
 }
 

@@ -9,6 +9,7 @@ namespace crm::testing {
 namespace {
 
 std::atomic<bool> g_full{false};
+std::atomic<std::int64_t> g_space_left{-1};  // -1: no limit
 std::atomic<std::int64_t> g_written{0};
 std::atomic<std::int64_t> g_refused{0};
 sqlite3_vfs* g_real = nullptr;
@@ -48,8 +49,21 @@ int xClose(sqlite3_file* f) {
 int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off) {
   return real(f)->pMethods->xRead(real(f), p, n, off);
 }
+// Takes the space a write adds to its file; false when there is not enough.
+bool takeSpace(sqlite3_file* f, int n, sqlite3_int64 off) {
+  const std::int64_t left = g_space_left.load();
+  if (left < 0) return true;
+  sqlite3_int64 size = 0;
+  if (real(f)->pMethods->xFileSize(real(f), &size) != SQLITE_OK) return false;
+  const std::int64_t growth = off + n > size ? off + n - size : 0;
+  if (growth > left) return false;
+  g_space_left.store(left - growth);
+  return true;
+}
+
 int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off) {
   if (g_full.load()) return refuse();
+  if (!takeSpace(f, n, off)) return refuse();
   g_written.fetch_add(n);
   if (File& me = self(f); me.observer != nullptr) me.observer->changing(me.path, me.wal, off, n);
   return real(f)->pMethods->xWrite(real(f), p, n, off);
@@ -164,6 +178,9 @@ FaultVfs& FaultVfs::install() {
 
 void FaultVfs::setFull(bool full) {
   g_full.store(full);
+}
+void FaultVfs::setSpaceLeft(std::int64_t bytes) {
+  g_space_left.store(bytes);
 }
 void FaultVfs::observe(FileObserver* observer) {
   g_observer = observer;

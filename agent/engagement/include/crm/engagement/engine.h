@@ -13,6 +13,16 @@
 //  - A prompt past its expiry is expired, never shown late.
 //  - Waiting prompts are delivered most important first (severity, then
 //    oldest), within the daily cap.
+//  - A condition that changes while its prompt is open (a tyre from warning
+//    to critical, a new figure) updates the prompt in place: same id, new
+//    severity, words and detail. When the severity rises, the prompt is
+//    delivered again as soon as the new severity's rules allow (a critical
+//    one at once, even while moving; a snooze ends; one on screen stays
+//    there meanwhile); when it falls, nothing is shown again.
+//
+// State lives in the store (open prompts, the day's deliveries): a new
+// Engine over the same store after a restart carries on where the old one
+// stopped.
 //
 // Threading: one thread, the store's.
 #pragma once
@@ -26,6 +36,7 @@
 #include <vector>
 
 #include "crm/common/result.h"
+#include "crm/engagement/facts.h"
 #include "crm/engagement/policy.h"
 #include "crm/engagement/prompt.h"
 #include "crm/engagement/settings.h"
@@ -39,7 +50,8 @@ std::optional<Action> actionFromName(std::string_view name);  // accept | snooze
 enum class ActionError : std::uint8_t {
   kUnknownPrompt,  // no such id (HMI: 404)
   kNotActionable,  // not delivered and open (HMI: 409)
-  kStore,          // the store failed; nothing changed (HMI: 500)
+  kStore,          // the store failed (HMI: 500): the caller drops the batch, or
+                   // undoes the call in a unit (CommandLedger::beginUnit)
 };
 
 struct EngineAccess {
@@ -54,7 +66,7 @@ struct EngineOptions {
 
 // One lifecycle step, for replay's prompts.jsonl and the HMI's live stream.
 struct LifecycleEvent {
-  Prompt prompt;  // after the step
+  Prompt prompt;      // after the step
   std::string event;  // raised | delivered | accepted | snoozed | dismissed | expired | withdrawn
   std::int64_t ts_ms = 0;
 };
@@ -76,7 +88,9 @@ class Engine {
   // staged is the caller's batch to drop or retry).
   bool evaluate(const std::vector<Condition>& holding, std::int64_t now_ms, bool moving);
 
-  // The driver acts on a delivered prompt. Staged like evaluate().
+  // The driver acts on a delivered prompt. Staged like evaluate(). Only a
+  // delivered prompt not past its expiry is actionable; otherwise
+  // kUnknownPrompt or kNotActionable, and nothing is staged.
   Status<ActionError> act(std::int64_t prompt_id, Action action, std::int64_t now_ms);
 
   // Prompts delivered and open now (the HMI's list), most important first.
@@ -87,6 +101,9 @@ class Engine {
 
   void setSettings(EngagementSettings settings);  // REQUIRES: zone already checked
   void setShareHistory(bool share);
+  // The customer profile: its language and dealer go into service-requests
+  // (without one: settings().language and a null dealer).
+  void setProfile(Profile profile);
   const EngagementSettings& settings() const;
   const LocalTime& localTime() const;
 

@@ -26,7 +26,9 @@ class LocalTime {
   // `zone` empty: fixed `utc_offset_minutes`. An unknown zone is an error
   // naming it (configuration: exit 2).
   static Result<LocalTime, SettingsError> make(const std::string& zone, int utc_offset_minutes);
-  // Minutes after local midnight at `ts_ms`.
+  // The local wall clock at `ts_ms` in minutes after midnight, 0..1439 (on
+  // the day summer time starts the clock skips 02:00..02:59; quiet hours are
+  // read on the clock, so 07:00 is 07:00 summer time).
   int minuteOfDay(std::int64_t ts_ms) const;
   // Start of the local day holding `ts_ms`, epoch ms (23 or 25 h days exist).
   std::int64_t dayStart(std::int64_t ts_ms) const;

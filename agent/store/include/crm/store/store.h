@@ -3,6 +3,9 @@
 //  - hourly and daily roll-ups per signal, kept for the car's life (within the
 //    quota: beyond it the oldest hourly roll-ups go first, daily ones stay);
 //  - derived records (charging sessions, trips, faults);
+//  - driver prompts with their lifecycle, the CRM's campaigns and
+//    appointments (PromptLedger; prompt history is personal data, kept
+//    13 months);
 //  - the persistent outbox of MQTT messages with a per-vehicle sequence that
 //    never repeats, across crashes and restarts.
 //
@@ -272,7 +275,11 @@ class PromptLedger {
   virtual Result<std::vector<AppointmentRecord>, StoreError> appointments() const = 0;
 };
 
-class Store final : public Reader, public History, public Outbox, public CommandLedger {
+class Store final : public Reader,
+                    public History,
+                    public Outbox,
+                    public CommandLedger,
+                    public PromptLedger {
  public:
   // Opens or creates the database, migrating its schema. A corrupt file, or a
   // file that is not ours, is moved aside (renamed *.corrupt-<epoch>) and a
@@ -325,6 +332,25 @@ class Store final : public Reader, public History, public Outbox, public Command
                                      std::int64_t received_ms) override;
   Status<StoreError> beginUnit() override;
   Status<StoreError> endUnit(bool keep) override;
+
+  // --- PromptLedger (prompts.cpp).
+  Result<std::int64_t, StoreError> addPrompt(const PromptRecord& prompt) override;
+  Status<StoreError> updatePrompt(const PromptRecord& prompt) override;
+  Status<StoreError> addPromptEvent(const PromptEvent& event) override;
+  Result<std::optional<PromptRecord>, StoreError> prompt(std::int64_t id) const override;
+  Result<std::vector<PromptRecord>, StoreError> openPrompts() const override;
+  Result<std::optional<PromptRecord>, StoreError> latestPrompt(
+      std::string_view rule, std::string_view subject) const override;
+  Result<std::vector<PromptRecord>, StoreError> promptsRaised(std::int64_t from_ms,
+                                                              std::int64_t to_ms) const override;
+  Result<PromptCounts, StoreError> promptCounts(std::int64_t from_ms,
+                                                std::int64_t to_ms) const override;
+  Result<std::int64_t, StoreError> cappedDeliveries(std::int64_t from_ms,
+                                                    std::int64_t to_ms) const override;
+  Status<StoreError> putCampaign(const CampaignRecord& campaign) override;
+  Result<std::vector<CampaignRecord>, StoreError> campaigns() const override;
+  Status<StoreError> putAppointment(const AppointmentRecord& appointment) override;
+  Result<std::vector<AppointmentRecord>, StoreError> appointments() const override;
 
   // --- Reader.
   std::vector<Rollup> dailyRollups(std::int64_t day_start_ms) const override;

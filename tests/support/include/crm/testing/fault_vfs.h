@@ -38,6 +38,12 @@ class FaultVfs {
   // an old one gets through).
   void setFull(bool full);
   bool full() const;
+  // A file system with `bytes` free from now on (-1: no limit): a write that
+  // grows a file takes what it adds, and fails as on a full file system
+  // when that is more than is left; writing over what a file already holds
+  // takes nothing. So small transactions go through while a VACUUM, which
+  // writes a copy of the whole file, does not. Truncation gives nothing back.
+  void setSpaceLeft(std::int64_t bytes);
   // Bytes handed to xWrite (all files: database, WAL, journal) since install.
   std::int64_t bytesWritten() const;
   // Writes refused since install.
