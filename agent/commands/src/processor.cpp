@@ -3,9 +3,12 @@
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
+#include <variant>
 
 #include "crm/common/input_limits.h"
 #include "crm/common/log.h"
+#include "crm/store/meta_keys.h"
+#include "engagement_bodies.h"
 #include "validate.h"
 
 namespace crm::commands {
@@ -119,42 +122,112 @@ Outcome Processor::process(const Envelope& e, const Context& context) {
   return apply(e, context);
 }
 
-Outcome Processor::apply(const Envelope& e, const Context& context) {
-  // Validate the body completely before anything is staged.
-  std::optional<ServiceRecordBody> service;
-  std::optional<ReportRequestBody> report;
-  if (e.name == "service-record") {
-    auto body = parseServiceRecord(e.body, e.issued_at, context.vehicle.utc_offset_minutes);
-    if (auto* why = std::get_if<std::string>(&body))
-      return answer(rejected(e.id, e.name, *why), context);
-    service = std::get<ServiceRecordBody>(std::move(body));
-  } else {
-    auto body = parseReportRequest(e.body);
-    if (auto* why = std::get_if<std::string>(&body))
-      return answer(rejected(e.id, e.name, *why), context);
-    report = std::get<ReportRequestBody>(body);
-  }
+namespace {
 
+struct ProfileEffect {
+  ProfileBody profile;
+};
+struct ConfigEffect {
+  json overrides;
+};
+using Effect = std::variant<ServiceRecordBody, ReportRequestBody, store::CampaignRecord,
+                            store::AppointmentRecord, ProfileEffect, ConfigEffect>;
+
+// The body, checked completely before anything is staged: the effect, or
+// the reason it is rejected.
+std::variant<Effect, std::string> parseBody(const Envelope& e, const Context& context) {
+  auto lift = [](auto parsed) -> std::variant<Effect, std::string> {
+    if (auto* why = std::get_if<std::string>(&parsed)) return *why;
+    return Effect(std::get<0>(std::move(parsed)));
+  };
+  if (e.name == "service-record") {
+    return lift(parseServiceRecord(e.body, e.issued_at, context.vehicle.utc_offset_minutes));
+  }
+  if (e.name == "report-request") return lift(parseReportRequest(e.body));
+  if (e.name == "campaign") return lift(parseCampaign(e.body, e.issued_at));
+  if (e.name == "appointment") return lift(parseAppointment(e.body, e.issued_at));
+  if (e.name == "customer-profile") {
+    auto parsed = parseCustomerProfile(e.body);
+    if (auto* why = std::get_if<std::string>(&parsed)) return *why;
+    return Effect(ProfileEffect{std::get<ProfileBody>(std::move(parsed))});
+  }
+  // config
+  if (context.engagement == nullptr) return std::string("config: not available in this mode");
+  auto parsed = parseConfig(e.body, *context.engagement);
+  if (auto* why = std::get_if<std::string>(&parsed)) return *why;
+  return Effect(ConfigEffect{std::get<json>(std::move(parsed))});
+}
+
+// Stages a checked command's effect in the batch.
+Status<store::StoreError> stageEffect(const StoreAccess& access, const Envelope& e,
+                                      const Context& context, const Effect& effect) {
   using Staged = Status<store::StoreError>;
-  auto stageEffect = [&]() -> Staged {
-    if (service) {
-      return store_.history.addServiceRecord({e.id, service->visit_date, service->odometer_km,
-                                              service->items, service->dealer_id, context.now_ms});
-    }
+  if (const auto* service = std::get_if<ServiceRecordBody>(&effect)) {
+    return access.history.addServiceRecord({e.id, service->visit_date, service->odometer_km,
+                                            service->items, service->dealer_id, context.now_ms});
+  }
+  if (const auto* report = std::get_if<ReportRequestBody>(&effect)) {
     // The report's period ends at the newest data: the car's "now" as its
     // data knows it (a simulated or replayed car runs ahead of the wall clock).
-    const auto newest = store_.reader.newestSampleMs();
+    const auto newest = access.reader.newestSampleMs();
     const std::int64_t end = newest ? *newest + 1 : context.now_ms;
     reports::ReportContext rc = context.report;
     rc.on_request = true;
     auto made =
-        reports::generateReport(store_.reader, store_.history, store_.outbox, context.vehicle,
+        reports::generateReport(access.reader, access.history, access.outbox, context.vehicle,
                                 reports::periodEnding(end, report->period_days), rc);
     if (!made) return made.error();
     return {};
-  };
+  }
+  if (const auto* campaign = std::get_if<store::CampaignRecord>(&effect)) {
+    store::CampaignRecord c = *campaign;
+    c.command_id = e.id;
+    c.received_ms = context.now_ms;
+    return access.prompts.putCampaign(c);
+  }
+  if (const auto* appointment = std::get_if<store::AppointmentRecord>(&effect)) {
+    store::AppointmentRecord a = *appointment;
+    a.command_id = e.id;
+    a.received_ms = context.now_ms;
+    return access.prompts.putAppointment(a);
+  }
+  if (const auto* profile = std::get_if<ProfileEffect>(&effect)) {
+    for (const auto& [key, value] :
+         {std::pair{store::kProfileTierKey, &profile->profile.tier},
+          std::pair{store::kProfileLanguageKey, &profile->profile.language},
+          std::pair{store::kProfileDealerKey, &profile->profile.dealer_id}}) {
+      if (Staged st = access.history.setMeta(key, *value); !st) return st;
+    }
+    return {};
+  }
+  // config: merged over the overrides the CRM sent before, so settings it
+  // did not name keep their earlier override.
+  json merged = json::object();
+  if (const auto stored = access.reader.meta(store::kEngagementOverridesKey)) {
+    merged = json::parse(*stored, nullptr, /*allow_exceptions=*/false);
+    if (!merged.is_object()) merged = json::object();
+  }
+  merged.merge_patch(std::get<ConfigEffect>(effect).overrides);
+  return access.history.setMeta(store::kEngagementOverridesKey, merged.dump());
+}
+
+}  // namespace
+
+bool isEngagementCommand(std::string_view name) {
+  return name == "campaign" || name == "appointment" || name == "customer-profile" ||
+         name == "config";
+}
+
+Outcome Processor::apply(const Envelope& e, const Context& context) {
+  auto parsed = parseBody(e, context);
+  if (auto* why = std::get_if<std::string>(&parsed)) {
+    return answer(rejected(e.id, e.name, *why), context);
+  }
+  const Effect& effect = std::get<Effect>(parsed);
+
+  using Staged = Status<store::StoreError>;
   auto stageAll = [&]() -> Staged {
-    if (auto st = stageEffect(); !st) return st;
+    if (auto st = stageEffect(store_, e, context, effect); !st) return st;
     if (auto st = store_.ledger.markCommandSeen(e.id, e.name, context.now_ms); !st) return st;
     const auto answered = answer(Outcome{e.id, e.name, CommandStatus::kOk, {}}, context);
     if (answered.status != CommandStatus::kOk) {

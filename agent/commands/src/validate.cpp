@@ -13,10 +13,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 2> kSupported{"service-record", "report-request"};
+constexpr std::array<std::string_view, 6> kSupported{
+    "service-record", "report-request", "campaign", "appointment", "customer-profile", "config"};
 // Named in docs/contract.md §5.3, handled by later agent versions.
-constexpr std::array<std::string_view, 5> kNotSupported{"campaign", "appointment",
-                                                        "customer-profile", "config", "erase"};
+constexpr std::array<std::string_view, 1> kNotSupported{"erase"};
 
 // A JSON integer (not 1.5, not "1"), as epoch ms and counts must be.
 bool isInteger(const json& v) {

@@ -1,10 +1,11 @@
 #include "crm/config/config.h"
 
-#include <charconv>
 #include <filesystem>
 
 #include "crm/common/input_limits.h"
 #include "crm/common/small_file.h"
+#include "crm/engagement/policy.h"
+#include "crm/engagement/settings.h"
 #include "json_reader.h"
 
 namespace crm::config {
@@ -23,23 +24,8 @@ Check oneOf(std::initializer_list<const char*> allowed) {
 }
 
 Complaint checkVin(const std::string& s) {
-  // ISO 3779: 17 characters, digits and capitals without I, O, Q.
-  if (s.size() != 17) return "expected a 17-character VIN";
-  for (char c : s) {
-    const bool ok =
-        (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q');
-    if (!ok) return "expected a VIN of digits and capitals (no I, O, Q)";
-  }
-  return std::nullopt;
-}
-
-// Parses a run of digits at s[pos, pos+len); nullopt unless all are digits.
-std::optional<int> digits(const std::string& s, std::size_t pos, std::size_t len) {
-  int v = 0;
-  const char* first = s.data() + pos;
-  auto [end, ec] = std::from_chars(first, first + len, v);
-  if (ec != std::errc() || end != first + len) return std::nullopt;
-  return v;
+  if (input::isValidVin(s)) return std::nullopt;
+  return "expected " + std::string(input::kVinText);
 }
 
 Complaint checkDate(const std::string& s) {
@@ -71,14 +57,6 @@ Complaint checkTopicPrefix(const std::string& s) {
   if (s.empty() || s.front() == '/' || s.back() == '/')
     return "expected a topic prefix without leading or trailing '/'";
   if (s.find_first_of("+#") != std::string::npos) return "expected no MQTT wildcards (+ or #)";
-  return std::nullopt;
-}
-
-Complaint parseClock(const std::string& s, int& minutes) {
-  const auto h = s.size() == 5 ? digits(s, 0, 2) : std::nullopt;
-  const auto m = s.size() == 5 ? digits(s, 3, 2) : std::nullopt;
-  if (!h || !m || s[2] != ':' || *h > 23 || *m > 59) return "expected a local time HH:MM";
-  minutes = *h * 60 + *m;
   return std::nullopt;
 }
 
@@ -175,19 +153,17 @@ void readAll(JsonReader& root, Config& c) {
       r.failKey("reconnect_max_ms", "expected a value not below reconnect_min_ms");
     }
   });
-  root.object("engagement", [&](JsonReader& r) {
-    auto& e = c.engagement;
-    r.string("language", e.language, oneOf({"en", "zh-CN"}));
-    r.object("quiet_hours", [&](JsonReader& q) {
-      std::string start, end;
-      q.string("start", start,
-               [&](const std::string& s) { return parseClock(s, e.quiet_hours.start_minute); });
-      q.string("end", end,
-               [&](const std::string& s) { return parseClock(s, e.quiet_hours.end_minute); });
-    });
-    r.integer("max_prompts_per_day", e.max_prompts_per_day, 0, 20);
-    r.integer("cooldown_days", e.cooldown_days, 0, 365);
-    r.integer("snooze_hours", e.snooze_hours, 1, 168);
+  // The engagement section is the engagement component's to check: the
+  // CRM's config command is validated by the same code.
+  root.raw("engagement", [&](const nlohmann::json& section) -> std::optional<std::string> {
+    if (auto st = engagement::applySettings(section, "engagement", c.engagement); !st) {
+      return st.error().message;
+    }
+    // The zone must exist in this car's tzdata, not only look like a name.
+    if (auto zone = engagement::LocalTime::make(c.engagement.time_zone, 0); !zone) {
+      return zone.error().message;
+    }
+    return std::nullopt;
   });
   root.object("privacy", [&](JsonReader& r) {
     r.boolean("share_location", c.privacy.share_location);

@@ -123,6 +123,13 @@ void JsonReader::object(const char* key, const std::function<void(JsonReader&)>&
   child.finish();
 }
 
+void JsonReader::raw(const char* key,
+                     const std::function<std::optional<std::string>(const nlohmann::json&)>& read) {
+  const auto* v = find(key);
+  if (v == nullptr) return;
+  if (auto bad = read(*v); bad && !error_) error_ = std::move(bad);
+}
+
 void JsonReader::array(const char* key, const std::function<void(JsonReader&)>& read) {
   const auto* v = find(key);
   if (v == nullptr) return;

@@ -45,6 +45,10 @@ class JsonReader {
   // an object of objects), for maps keyed by name, if the key is present.
   void entries(const char* key,
                const std::function<void(const std::string& name, JsonReader&)>& read);
+  // Hands the raw value of `key` to `read`, if present, for a section another
+  // component validates; `read` returns what was wrong (with its own path).
+  void raw(const char* key,
+           const std::function<std::optional<std::string>(const nlohmann::json&)>& read);
   bool has(const char* key) const { return obj_.contains(key); }
   // Reports keys that no call above asked for.
   void finish();

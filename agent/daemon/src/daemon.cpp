@@ -305,6 +305,7 @@ class Daemon {
     config_.report_period_days = next.report_period_days;
     pipeline_.setReportPeriodDays(next.report_period_days);
     pipeline_.setMaintenance(next.maintenance.table);
+    pipeline_.setEngagement(next.engagement, next.privacy.share_prompt_history);
     config_.log_level = next.log_level;
     config_.storage.commit_interval_ms = next.storage.commit_interval_ms;
     config_.mqtt = next.mqtt;

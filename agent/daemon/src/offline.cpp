@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "crm/os/clock.h"
@@ -69,6 +70,45 @@ Status<store::StoreError> drainOutbox(store::Store& store, const std::string& pr
   }
 }
 
+// prompts.jsonl: every prompt raised, in order, with when the driver would
+// first see it (null: never, e.g. withdrawn or expired while it waited).
+class PromptLog {
+ public:
+  void add(const engagement::LifecycleEvent& e, engagement::Language language) {
+    const auto& p = e.prompt;
+    if (e.event == "raised") {
+      index_[p.id] = lines_.size();
+      lines_.push_back({{"ts", p.raised_ms},
+                        {"rule", p.rule},
+                        {"severity", engagement::severityName(p.severity)},
+                        {"delivered_ts", nullptr},
+                        {"title", p.title.in(language)},
+                        {"message", p.message.in(language)},
+                        {"language", engagement::languageName(language)},
+                        {"subject", p.subject.empty() ? json(nullptr) : json(p.subject)}});
+      return;
+    }
+    const auto it = index_.find(p.id);
+    if (e.event == "delivered" && it != index_.end() &&
+        lines_[it->second]["delivered_ts"].is_null())
+      lines_[it->second]["delivered_ts"] = e.ts_ms;
+    if (e.event == "delivered") ++delivered_;
+  }
+
+  bool write(const fs::path& path) const {
+    std::ofstream out(path, std::ios::trunc);
+    for (const auto& line : lines_) out << line.dump() << '\n';
+    return static_cast<bool>(out);
+  }
+  std::size_t raised() const { return lines_.size(); }
+  std::size_t delivered() const { return delivered_; }
+
+ private:
+  std::vector<json> lines_;
+  std::map<std::int64_t, std::size_t> index_;
+  std::size_t delivered_ = 0;
+};
+
 bool writeText(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text << '\n';
@@ -104,6 +144,8 @@ int runOffline(vehicle::VehicleSource& source, const config::Config& cfg,
   os::ManualClock clock;
   pipeline::Pipeline pipe(**store, clock,
                           pipelineOptions(cfg, telemetry::Ingest::VinFrom::kSource));
+  PromptLog prompts;
+  pipe.onPromptEvent([&](const engagement::LifecycleEvent& e) { prompts.add(e, pipe.language()); });
   std::optional<vehicle::Rejected> strict_failure;
   std::uint64_t rejects_reported = 0;
   pipe.onReject([&](const vehicle::Rejected& r) {
@@ -170,13 +212,20 @@ int runOffline(vehicle::VehicleSource& source, const config::Config& cfg,
     const auto json_path = fs::path(options.out_dir) / "report.json";
     const auto html_path = fs::path(options.out_dir) / "report.html";
     if (!writeText(json_path, reports::toJson(report).dump(2)) ||
-        !writeText(html_path, reports::renderHtml(report, charts, cfg.engagement.language))) {
+        !writeText(html_path, reports::renderHtml(report, charts,
+                                                  engagement::languageName(pipe.language())))) {
       std::cerr << me << ": " << options.out_dir << ": cannot write the report\n";
       return 1;
     }
     outputs.push_back(json_path.string());
     outputs.push_back(html_path.string());
   }
+  const auto prompts_path = fs::path(options.out_dir) / "prompts.jsonl";
+  if (!prompts.write(prompts_path)) {
+    std::cerr << me << ": " << options.out_dir << ": cannot write prompts.jsonl\n";
+    return 1;
+  }
+  outputs.push_back(prompts_path.string());
   outputs.push_back((fs::path(options.out_dir) / "outbox.jsonl").string());
   std::uint64_t written = 0;
   if (auto st = drainOutbox(**store, cfg.mqtt.prefix, outbox_file, written); !st) {
@@ -196,6 +245,7 @@ int runOffline(vehicle::VehicleSource& source, const config::Config& cfg,
                   {"messages", written},
                   {"charging_sessions", a.charging_sessions},
                   {"trips", a.trips},
+                  {"prompts", {{"raised", prompts.raised()}, {"delivered", prompts.delivered()}}},
                   {"outputs", outputs},
                   {"read_error", read_error ? json(*read_error) : json(nullptr)}};
   json by_kind = json::object();

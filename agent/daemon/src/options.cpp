@@ -20,6 +20,8 @@ pipeline::PipelineOptions pipelineOptions(const config::Config& config,
   o.vin_from = vin_from;
   o.report_period_days = config.report_period_days;
   o.maintenance = config.maintenance.table;
+  o.engagement = config.engagement;
+  o.share_prompt_history = config.privacy.share_prompt_history;
   return o;
 }
 

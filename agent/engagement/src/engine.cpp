@@ -70,6 +70,7 @@ struct Engine::Impl {
   LocalTime local;
   Profile profile;
   std::function<void(const LifecycleEvent&)> on_event;
+  std::set<Key> open_keys;
 
   Impl(EngineAccess a, EngineOptions o, EngagementSettings s, int offset, LocalTime l)
       : access(a),
@@ -109,6 +110,16 @@ struct Engine::Impl {
       return false;
     }
     emit(p, event, now_ms);
+    return true;
+  }
+
+  // Re-reads which keys are open (a small indexed read); on a failed read
+  // the last known set stays, which errs towards keeping a prompt.
+  bool refreshOpenKeys() {
+    auto open = openPrompts();
+    if (!open) return false;
+    open_keys.clear();
+    for (const auto& p : *open) open_keys.emplace(p.rule, p.subject);
     return true;
   }
 
@@ -208,8 +219,10 @@ Result<std::unique_ptr<Engine>, SettingsError> Engine::make(EngineAccess access,
                                                             int utc_offset_minutes) {
   auto local = LocalTime::make(settings.time_zone, utc_offset_minutes);
   if (!local) return local.error();
-  return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(
+  auto engine = std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(
       access, std::move(options), std::move(settings), utc_offset_minutes, *local)));
+  (void)engine->impl_->refreshOpenKeys();
+  return engine;
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -271,7 +284,8 @@ bool Engine::evaluate(const std::vector<Condition>& holding, std::int64_t now_ms
     covered.insert(key);
     if (!im.raise(c, now_ms, candidates)) return false;
   }
-  return im.deliver(candidates, now_ms, moving);
+  const bool delivered = im.deliver(candidates, now_ms, moving);
+  return im.refreshOpenKeys() && delivered;
 }
 
 Status<ActionError> Engine::act(std::int64_t prompt_id, Action action, std::int64_t now_ms) {
@@ -310,6 +324,7 @@ Status<ActionError> Engine::act(std::int64_t prompt_id, Action action, std::int6
     if (!queued) return fail(ActionError::kStore, which + ": " + queued.error().message);
   }
   im.emit(*p, event, now_ms);
+  (void)im.refreshOpenKeys();
   return {};
 }
 
@@ -349,6 +364,14 @@ void Engine::setShareHistory(bool share) {
 
 void Engine::setProfile(Profile profile) {
   impl_->profile = std::move(profile);
+}
+
+void Engine::setVin(std::string vin) {
+  impl_->options.vin = std::move(vin);
+}
+
+const std::set<std::pair<std::string, std::string>>& Engine::openKeys() const {
+  return impl_->open_keys;
 }
 
 const EngagementSettings& Engine::settings() const {

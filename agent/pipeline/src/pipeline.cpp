@@ -5,6 +5,7 @@
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
 #include "crm/reports/health_report.h"
+#include "engagement_stage.h"
 
 namespace crm::pipeline {
 
@@ -15,18 +16,45 @@ struct Pipeline::Impl {
         options(std::move(o)),
         ingest(s, options.vehicle, options.vin_from),
         analytics(s, s, ingest.vehicle()),
-        commands(s) {
-    ingest.onAccepted([this](const vehicle::Sample& sample) { return analytics.onSample(sample); });
-    ingest.onDayClosed(
-        [this](std::int64_t day_start) { return maybeReport(day_start + civil::kMsPerDay); });
+        commands(s),
+        engagement(s, options.engagement, options.share_prompt_history) {
+    ingest.onAccepted([this](const vehicle::Sample& sample) {
+      return analytics.onSample(sample) && engagement.onSample(sample, ingest.vehicle());
+    });
+    ingest.onDayClosed([this](std::int64_t day_start) {
+      const std::int64_t day_end = day_start + civil::kMsPerDay;
+      return maybeReport(day_end) && engagement.refresh(day_end, ingest.vehicle(), reportContext());
+    });
+    if (!engagement.start(ingest.vehicle(), reportContext())) {
+      log::error("pipeline: engagement starts without part of its data (see above)");
+    }
   }
 
   reports::ReportContext reportContext() const {
-    return reports::ReportContext{&options.maintenance};
+    reports::ReportContext context{&options.maintenance};
+    context.prompts = &store;
+    return context;
   }
 
   commands::Context commandContext() const {
-    return commands::Context{ingest.vehicle(), clock.nowMs(), reportContext()};
+    commands::Context context{ingest.vehicle(), clock.nowMs(), reportContext()};
+    context.engagement = &engagement.settings();
+    return context;
+  }
+
+  // The car's time: the newest sample's, else the clock's.
+  std::int64_t carNowMs() const { return engagement.lastSampleMs().value_or(clock.nowMs()); }
+
+  // After an accepted command, what the engagement works from may have changed.
+  bool afterCommand(const commands::Outcome& outcome, std::int64_t at_ms) {
+    if (outcome.status != commands::CommandStatus::kOk) return true;
+    if (commands::isEngagementCommand(outcome.command)) {
+      return engagement.reload(at_ms, ingest.vehicle());
+    }
+    if (outcome.command == "service-record") {
+      return engagement.refresh(at_ms, ingest.vehicle(), reportContext());
+    }
+    return true;
   }
 
   // Each report period, at the end of a local day. A report that could not
@@ -76,6 +104,7 @@ struct Pipeline::Impl {
   // The clock's now minus the last sample's time, when it was fed.
   std::optional<std::int64_t> last_lag_ms;
   std::function<void(const commands::Outcome&, int)> on_command;
+  EngagementStage engagement;
 };
 
 Pipeline::Pipeline(store::Store& store, const os::Clock& clock, PipelineOptions options)
@@ -91,11 +120,13 @@ bool Pipeline::feed(const vehicle::Record& record) {
   if (!im.ingest.feed(record)) return false;
   if (std::holds_alternative<vehicle::VehicleFacts>(record)) {
     im.analytics.setVehicle(im.ingest.vehicle());
+    im.engagement.setVehicle(im.ingest.vehicle());
   }
   if (const auto* cmd = std::get_if<vehicle::Command>(&record)) {
     const auto outcome = im.commands.handleRecorded(*cmd, im.commandContext());
     im.counted(outcome, cmd->line);
     if (outcome.status == commands::CommandStatus::kError) return false;
+    if (!im.afterCommand(outcome, cmd->ts_ms)) return false;
   }
   return true;
 }
@@ -104,6 +135,9 @@ commands::Outcome Pipeline::command(std::string_view name, std::string_view payl
   Impl& im = *impl_;
   auto outcome = im.commands.handleMqtt(name, payload, im.commandContext());
   im.counted(outcome, 0);
+  if (!im.afterCommand(outcome, im.carNowMs())) {
+    log::error("pipeline: engagement could not take in command {} (see above)", outcome.command);
+  }
   return outcome;
 }
 
@@ -116,7 +150,9 @@ bool Pipeline::tick() {
   if (!newest) return true;
   const std::int64_t now = im.clock.nowMs();
   if (now - *newest > im.options.live_window_ms) return true;
-  return im.ingest.advanceTo(now - im.options.day_close_grace_ms);
+  // A live car asleep sends nothing: quiet hours still end, snoozes too.
+  return im.ingest.advanceTo(now - im.options.day_close_grace_ms) &&
+         im.engagement.evaluate(now, im.ingest.vehicle());
 }
 
 Result<std::optional<FinalReport>, store::StoreError> Pipeline::finish() {
@@ -126,11 +162,37 @@ Result<std::optional<FinalReport>, store::StoreError> Pipeline::finish() {
   }
   const auto newest = im.store.newestSampleMs();
   if (!newest) return std::optional<FinalReport>();
+  // The last picture, so prompts and their counts are complete in the report.
+  if (!im.engagement.refresh(*newest + 1, im.ingest.vehicle(), im.reportContext())) {
+    return fail(store::StoreError::kIo, "engagement: the last evaluation failed (see the log)");
+  }
   const auto period = reports::periodEnding(*newest + 1, im.options.report_period_days);
   auto report = reports::generateReport(im.store, im.store, im.store, im.ingest.vehicle(), period,
                                         im.reportContext());
   if (!report) return report.error();
   return std::optional<FinalReport>(FinalReport{period, std::move(report).value()});
+}
+
+Status<engagement::ActionError> Pipeline::promptAction(std::int64_t prompt_id,
+                                                       engagement::Action action) {
+  return impl_->engagement.engine().act(prompt_id, action, impl_->carNowMs());
+}
+
+Result<std::vector<engagement::Prompt>, store::StoreError> Pipeline::visiblePrompts() const {
+  return impl_->engagement.engine().visible();
+}
+
+engagement::Language Pipeline::language() const {
+  return impl_->engagement.settings().language;
+}
+
+void Pipeline::onPromptEvent(std::function<void(const engagement::LifecycleEvent&)> fn) {
+  impl_->engagement.engine().onEvent(std::move(fn));
+}
+
+void Pipeline::setEngagement(engagement::EngagementSettings settings, bool share_prompt_history) {
+  impl_->engagement.setFileSettings(std::move(settings));
+  impl_->engagement.setShareHistory(share_prompt_history);
 }
 
 void Pipeline::setReportPeriodDays(int days) {

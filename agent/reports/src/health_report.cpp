@@ -59,6 +59,18 @@ UsageSection usageSection(const analytics::UsageSummary& u) {
           roundTo(u.night_driving_share, 3), roundTo(u.dc_sessions_per_week, 2)};
 }
 
+// Lifecycle events in the period. Counts only: which prompts they were is
+// prompt history, personal data that leaves the car only with consent.
+PromptsSection promptsSection(const store::PromptLedger* prompts, analytics::Period period) {
+  if (prompts == nullptr) return {};
+  auto counts = prompts->promptCounts(period.from_ms, period.to_ms);
+  if (!counts) {
+    log::error("report: prompt counts: {}", counts.error().message);
+    return {};
+  }
+  return {counts->raised, counts->delivered, counts->accepted, counts->snoozed, counts->dismissed};
+}
+
 }  // namespace
 
 analytics::Period periodEnding(std::int64_t end_ms, int days) {
@@ -83,7 +95,7 @@ HealthReport buildHealthReport(const store::Reader& store, const vehicle::Vehicl
   r.service = serviceSection(store, vehicle,
                              context.maintenance ? *context.maintenance : MaintenanceTable{},
                              odometer, period.to_ms);
-  // Prompts arrive with the engagement engine; until then they stay null.
+  r.prompts = promptsSection(context.prompts, period);
   r.data_quality = dataQualitySection(store, period);
   return r;
 }

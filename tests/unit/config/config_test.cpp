@@ -64,8 +64,8 @@ TEST(Config, BadBrokerUriIsRejected) {
 TEST(Config, QuietHoursAreParsedAsLocalMinutes) {
   auto c = parse(R"({"engagement": {"quiet_hours": {"start": "21:30", "end": "06:15"}}})");
   ASSERT_TRUE(c.ok()) << c.error().message;
-  EXPECT_EQ(c->engagement.quiet_hours.start_minute, 21 * 60 + 30);
-  EXPECT_EQ(c->engagement.quiet_hours.end_minute, 6 * 60 + 15);
+  EXPECT_EQ(c->engagement.quiet_start_minute, 21 * 60 + 30);
+  EXPECT_EQ(c->engagement.quiet_end_minute, 6 * 60 + 15);
 }
 
 TEST(Config, MalformedClockIsRejected) {

@@ -10,9 +10,11 @@
 // cmd-result are staged as one unit of the store's batch: all or nothing,
 // durable at the caller's next Store::commit().
 //
-// Supported: service-record, report-request. The other commands of §5.3
-// (campaign, appointment, customer-profile, config, erase) are known and
-// rejected as not supported by this agent version.
+// Supported: service-record, report-request, campaign, appointment,
+// customer-profile, config. erase is known and rejected as not supported by
+// this agent version. The engagement commands only store what the CRM said
+// (campaigns, appointments, the profile, setting overrides); the pipeline
+// re-reads them after each accepted one (isEngagementCommand).
 //
 // Threading: one thread, the store's (the event loop).
 #pragma once
@@ -21,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "crm/engagement/settings.h"
 #include "crm/reports/health_report.h"
 #include "crm/store/store.h"
 #include "crm/vehicle/record.h"
@@ -55,23 +58,32 @@ struct Context {
   std::int64_t now_ms = 0;
   // For report-request (maintenance table, rejected-sample counter).
   reports::ReportContext report;
+  // The engagement settings in force, which a config command's values are
+  // checked against. Null: config is rejected as unavailable.
+  const engagement::EngagementSettings* engagement = nullptr;
 };
+
+// True for the commands whose effect changes what the engagement engine
+// works from (campaign, appointment, customer-profile, config).
+bool isEngagementCommand(std::string_view name);
 
 // The parts of the store a command touches: reads (report-request), the
 // history (service-record, reports), the outbox (cmd-result) and the ledger
-// (de-duplication and the all-or-nothing unit). One Store serves as all four.
+// (de-duplication and the all-or-nothing unit) and the prompt ledger
+// (campaigns, appointments). One Store serves as all five.
 struct StoreAccess {
   const store::Reader& reader;
   store::History& history;
   store::Outbox& outbox;
   store::CommandLedger& ledger;
+  store::PromptLedger& prompts;
 };
 
 class Processor {
  public:
   // What `store` refers to must outlive the Processor.
   explicit Processor(StoreAccess store) : store_(store) {}
-  explicit Processor(store::Store& store) : store_({store, store, store, store}) {}
+  explicit Processor(store::Store& store) : store_({store, store, store, store, store}) {}
 
   // A command from MQTT: `name` is the topic's last level, `payload` the raw
   // bytes. Never throws; any input yields an Outcome and one cmd-result.

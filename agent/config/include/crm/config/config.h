@@ -13,6 +13,7 @@
 #include "crm/common/result.h"
 #include "crm/config/config_error.h"
 #include "crm/config/maintenance.h"
+#include "crm/engagement/settings.h"
 #include "crm/sync/options.h"
 #include "crm/vehicle/simulator_config.h"
 #include "crm/vehicle/vehicle_info.h"
@@ -46,18 +47,9 @@ struct StorageConfig {
 using TlsConfig = sync::TlsOptions;
 using MqttConfig = sync::MqttOptions;
 
-struct QuietHours {
-  int start_minute = 22 * 60;  // 22:00 local
-  int end_minute = 7 * 60;     // 07:00 local
-};
-
-struct EngagementConfig {
-  std::string language = "en";  // en or zh-CN
-  QuietHours quiet_hours;
-  int max_prompts_per_day = 3;  // non-critical prompts: never nag
-  int cooldown_days = 30;       // after "dismiss"
-  int snooze_hours = 24;
-};
+// The engagement section (quiet hours, caps, cooldowns, every rule's
+// thresholds): the engagement component's settings, checked by it.
+using EngagementConfig = engagement::EngagementSettings;
 
 struct PrivacyConfig {
   // Personal data leaves the car only with consent: all false by default.

@@ -31,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,6 +105,12 @@ class Engine {
   // The customer profile: its language and dealer go into service-requests
   // (without one: settings().language and a null dealer).
   void setProfile(Profile profile);
+  // The VIN the messages carry (a recording's vehicle line may set it).
+  void setVin(std::string vin);
+
+  // The (rule, subject) of every open prompt, as of the last evaluate() or
+  // act(): the rules' hysteresis reads it (Facts::open).
+  const std::set<std::pair<std::string, std::string>>& openKeys() const;
   const EngagementSettings& settings() const;
   const LocalTime& localTime() const;
 

@@ -10,8 +10,12 @@
 // this class; what differs between them is theirs to choose and is explicit:
 // the clock (wall time, the recording's time, a test's manual clock), pacing
 // and durability (commit cadence, fsync) and where the outbox goes (MQTT or
-// outbox.jsonl). Everything that depends on "now" asks the clock given here.
-// Engagement (driver prompts) plugs in here too.
+// outbox.jsonl). Everything that depends on "now" asks the clock given here,
+// except engagement, which lives on the car's time (the newest sample's):
+// a replayed or accelerated car's prompts follow its own days and nights.
+//
+//          -> engagement (rules over live values, the period picture and
+//             what the CRM said; the prompt lifecycle and delivery policy)
 //
 // Nothing is committed here: the caller commits the store when it chooses,
 // and only then is anything acknowledged or published.
@@ -29,6 +33,8 @@
 #include "crm/analytics/health.h"
 #include "crm/commands/processor.h"
 #include "crm/common/result.h"
+#include "crm/engagement/engine.h"
+#include "crm/engagement/settings.h"
 #include "crm/os/clock.h"
 #include "crm/reports/maintenance.h"
 #include "crm/reports/report.h"
@@ -55,6 +61,11 @@ struct PipelineOptions {
   // And only this long after midnight: a sample of the old day still in
   // flight when the day turns belongs to it.
   std::int64_t day_close_grace_ms = 10LL * 60'000;
+  // The engagement section of the configuration (CRM overrides are applied
+  // over it from the store), and the driver's consent to share prompt
+  // history (privacy.share_prompt_history).
+  engagement::EngagementSettings engagement;
+  bool share_prompt_history = false;
 };
 
 struct CommandCounts {
@@ -95,9 +106,20 @@ class Pipeline {
   // for the period ending at the last sample. nullopt: there was no data.
   Result<std::optional<FinalReport>, store::StoreError> finish();
 
+  // The driver acts on a prompt (the HMI), at the car's time. Staged: the
+  // caller commits, then answers.
+  Status<engagement::ActionError> promptAction(std::int64_t prompt_id, engagement::Action action);
+  // Prompts the driver can see now, most important first.
+  Result<std::vector<engagement::Prompt>, store::StoreError> visiblePrompts() const;
+  // The language prompts and reports speak: the profile's, else the configuration's.
+  engagement::Language language() const;
+  // Every prompt lifecycle step, once staged (replay's prompts.jsonl, the HMI's stream).
+  void onPromptEvent(std::function<void(const engagement::LifecycleEvent&)> fn);
+
   // Settings that may change while running (SIGHUP).
   void setReportPeriodDays(int days);
   void setMaintenance(reports::MaintenanceTable table);
+  void setEngagement(engagement::EngagementSettings settings, bool share_prompt_history);
 
   // Rejected records, for --strict and for logs.
   void onReject(std::function<void(const vehicle::Rejected&)> fn);

@@ -28,6 +28,9 @@ struct ReportContext {
   // Made on the CRM's request (report-request), not at a period's end: stored
   // as such, so it does not move the periodic schedule (reportDue).
   bool on_request = false;
+  // The prompt history, for the prompts{} counts; null: the counts are null
+  // (no engagement in this run).
+  const store::PromptLedger* prompts = nullptr;
 };
 
 // The report for `period`. A failed read shows as missing data here: check

@@ -120,8 +120,8 @@ struct ServiceSection {
   std::string customer_status;  // active | swing | drifting | lost | new
 };
 
-// Counted by the engagement engine, which does not exist yet: null until it
-// does, which is different from counting zero.
+// Prompt lifecycle events in the period, counted by the engagement engine;
+// null when they could not be read (or engagement did not run).
 struct PromptsSection {
   std::optional<std::int64_t> raised, delivered, accepted, snoozed, dismissed;
 };

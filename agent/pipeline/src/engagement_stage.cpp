@@ -1,0 +1,180 @@
+#include "engagement_stage.h"
+
+#include <nlohmann/json.hpp>
+
+#include "crm/common/log.h"
+#include "crm/engagement/rules.h"
+#include "crm/store/meta_keys.h"
+
+namespace crm::pipeline {
+namespace {
+
+using nlohmann::json;
+
+engagement::Campaign toCampaign(const store::CampaignRecord& r) {
+  engagement::Campaign c;
+  c.campaign_id = r.campaign_id;
+  c.kind = r.kind;
+  c.severity = engagement::severityFromName(r.severity).value_or(engagement::Severity::kInfo);
+  c.title = {r.title_en, r.title_zh};
+  c.message = {r.message_en, r.message_zh};
+  c.valid_until = r.valid_until;
+  c.received_ms = r.received_ms;
+  return c;
+}
+
+engagement::Appointment toAppointment(const store::AppointmentRecord& r) {
+  return {r.appointment_id, r.at_ms, r.dealer_name, r.items, r.received_ms};
+}
+
+// The engine needs a zone that exists; the configuration checked it. Should
+// tzdata have changed under us, local time falls back to the fixed offset.
+std::unique_ptr<engagement::Engine> makeEngine(store::Store& store,
+                                               engagement::EngagementSettings& settings, bool share,
+                                               const std::string& vin) {
+  auto engine =
+      engagement::Engine::make({store, store}, {vin, share}, settings, store.utcOffsetMinutes());
+  if (!engine) {
+    log::error("engagement: {}; using the fixed UTC offset", engine.error().message);
+    settings.time_zone.clear();
+    engine =
+        engagement::Engine::make({store, store}, {vin, share}, settings, store.utcOffsetMinutes());
+  }
+  return std::move(engine).value();
+}
+
+}  // namespace
+
+EngagementStage::EngagementStage(store::Store& store, engagement::EngagementSettings settings,
+                                 bool share_prompt_history)
+    : store_(store),
+      file_settings_(settings),
+      settings_(std::move(settings)),
+      engine_(makeEngine(store, settings_, share_prompt_history, {})) {}
+
+bool EngagementStage::start(const vehicle::VehicleInfo& vehicle,
+                            const reports::ReportContext& context) {
+  engine_->setVin(vehicle.vin);
+  const bool read = readData();
+  setVehicle(vehicle);
+  seedLive();
+  const auto newest = store_.newestSampleMs();
+  if (!newest) return read;
+  return refresh(*newest + 1, vehicle, context) && read;
+}
+
+bool EngagementStage::readData() {
+  data_ = {};
+  if (auto tier = store_.meta(store::kProfileTierKey)) {
+    data_.profile.tier = engagement::tierFromName(*tier).value_or(engagement::Tier::kBasic);
+  }
+  if (auto language = store_.meta(store::kProfileLanguageKey)) {
+    data_.profile.language = engagement::languageFromName(*language);
+  }
+  data_.profile.dealer_id = store_.meta(store::kProfileDealerKey).value_or("");
+  auto campaigns = store_.campaigns();
+  auto appointments = store_.appointments();
+  if (!campaigns || !appointments) {
+    log::error("engagement: cannot read campaigns and appointments: {}",
+               (!campaigns ? campaigns.error() : appointments.error()).message);
+    return false;
+  }
+  for (const auto& c : *campaigns) data_.campaigns.push_back(toCampaign(c));
+  for (const auto& a : *appointments) data_.appointments.push_back(toAppointment(a));
+  engine_->setProfile(data_.profile);
+  applyOverrides();
+  return true;
+}
+
+// After a restart the newest tyre and brake figures are in the store: the
+// rules see them at once instead of the period's old lowest values.
+void EngagementStage::seedLive() {
+  namespace sig = vehicle::sig;
+  for (const auto& last : store_.lastValues()) {
+    const bool wanted = last.signal == sig::kTyreFrontLeft || last.signal == sig::kTyreFrontRight ||
+                        last.signal == sig::kTyreRearLeft || last.signal == sig::kTyreRearRight ||
+                        last.signal == sig::kBrakeFluidLevel;
+    if (!wanted || !last.number) continue;
+    (void)live_.update(vehicle::Sample{last.ts_ms, last.signal, *last.number, 0});
+  }
+}
+
+void EngagementStage::setVehicle(const vehicle::VehicleInfo& vehicle) {
+  placard_kpa_ = vehicle.tyre_placard_kpa;
+  live_.setBands(placard_kpa_, settings_.thresholds);
+  engine_->setVin(vehicle.vin);
+}
+
+void EngagementStage::applyOverrides() {
+  settings_ = file_settings_;
+  if (data_.profile.language) settings_.language = *data_.profile.language;
+  const auto stored = store_.meta(store::kEngagementOverridesKey);
+  if (stored) {
+    const auto overrides = json::parse(*stored, nullptr, /*allow_exceptions=*/false);
+    engagement::EngagementSettings next = settings_;
+    // Checked when the command arrived; a newer configuration file can make
+    // an old override inconsistent (a threshold pair): then the file wins.
+    if (auto st = engagement::applySettings(overrides, "engagement.overrides", next); st) {
+      settings_ = next;
+    } else {
+      log::warn("engagement: the CRM's settings no longer apply: {}", st.error().message);
+    }
+  }
+  engine_->setSettings(settings_);
+  live_.setBands(placard_kpa_, settings_.thresholds);
+}
+
+bool EngagementStage::onSample(const vehicle::Sample& sample, const vehicle::VehicleInfo& vehicle) {
+  const bool changed = live_.update(sample);
+  if (changed || !last_eval_ms_ || sample.ts_ms - *last_eval_ms_ >= kEvaluateEveryMs ||
+      sample.ts_ms < *last_eval_ms_) {
+    return evaluate(sample.ts_ms, vehicle);
+  }
+  return true;
+}
+
+bool EngagementStage::refresh(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle,
+                              const reports::ReportContext& context) {
+  auto facts = engagement::buildPeriodFacts(store_, vehicle, now_ms, context);
+  if (!facts) {
+    // Kept: yesterday's picture is better than none; tried again tomorrow.
+    log::error("engagement: period facts: {}", facts.error().message);
+    return facts.error().code == store::StoreError::kRead && evaluate(now_ms, vehicle);
+  }
+  period_ = std::move(facts).value();
+  return evaluate(now_ms, vehicle);
+}
+
+bool EngagementStage::reload(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle) {
+  return readData() && evaluate(now_ms, vehicle);
+}
+
+bool EngagementStage::evaluate(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle) {
+  engagement::Facts facts;
+  facts.now_ms = now_ms;
+  facts.vehicle = &vehicle;
+  facts.period = period_ ? &*period_ : nullptr;
+  facts.live = &live_.facts();
+  facts.data = &data_;
+  facts.utc_offset_minutes = store_.utcOffsetMinutes();
+  facts.open = &engine_->openKeys();
+  const auto holding = engagement::evaluateRules(facts, settings_, data_.profile.tier);
+  last_eval_ms_ = now_ms;
+  return engine_->evaluate(holding, now_ms, live_.facts().moving);
+}
+
+std::optional<std::int64_t> EngagementStage::lastSampleMs() const {
+  if (live_.facts().last_sample_ms == 0) return std::nullopt;
+  return live_.facts().last_sample_ms;
+}
+
+void EngagementStage::setFileSettings(engagement::EngagementSettings settings) {
+  file_settings_ = std::move(settings);
+  applyOverrides();
+}
+
+void EngagementStage::setShareHistory(bool share) {
+  engine_->setShareHistory(share);
+}
+
+}  // namespace crm::pipeline
