@@ -26,17 +26,35 @@ DAY = 86_400_000
 T0 = 1767225600000  # 2026-01-01T00:00Z
 # Kinds the replays below must produce, so that a quiet agent cannot pass.
 # (status is published by the daemon at connect, never by a replay.)
-MUST_SEE = {"telemetry/daily", "telemetry/charge-session", "health-report", "cmd-result"}
+MUST_SEE = {"telemetry/daily", "telemetry/charge-session", "health-report", "cmd-result",
+            "prompts"}
 
 GOOD_SERVICE = {"visit_date": "2026-01-01", "odometer_km": 120, "items": ["tire_rotation"],
                 "dealer_id": "D1"}
 BAD_SERVICE = {"visit_date": "2026-01-01", "odometer_km": 120, "items": ["wipers"],
                "dealer_id": "D1"}
+CAMPAIGN = {"campaign_id": "R-2026-01", "kind": "recall", "severity": "warning",
+            "title": {"en": "Safety recall: seat belt", "zh-CN": "安全召回：安全带"},
+            "message": {"en": "A free seat belt check is due. Book a visit.",
+                        "zh-CN": "需免费检查安全带。请预约到店。"},
+            "valid_until": T0 + 60 * DAY}
+APPOINTMENT = {"appointment_id": "A-1", "at": T0 + 5 * DAY, "dealer_name": "Sunrise Motors",
+               "items": ["tire_rotation"]}
+PROFILE = {"tier": "middle", "language": "zh-CN", "dealer_id": "D1"}
 # (command, body, expected cmd-result status, body schema or None)
 COMMANDS = [("service-record", GOOD_SERVICE, "ok", "cmd-service-record.json"),
             ("report-request", {"period_days": 7}, "ok", "cmd-report-request.json"),
             ("service-record", BAD_SERVICE, "rejected", "cmd-service-record.json"),
-            ("reboot", {}, "rejected", None)]
+            ("reboot", {}, "rejected", None),
+            ("campaign", CAMPAIGN, "ok", "cmd-campaign.json"),
+            ("campaign", dict(CAMPAIGN, severity="critical"), "rejected", "cmd-campaign.json"),
+            ("appointment", APPOINTMENT, "ok", "cmd-appointment.json"),
+            ("customer-profile", PROFILE, "ok", "cmd-customer-profile.json"),
+            ("customer-profile", dict(PROFILE, tier="gold"), "rejected",
+             "cmd-customer-profile.json"),
+            ("config", {"max_prompts_per_day": 2, "quiet_hours": {"start": "21:00", "end": "07:00"}},
+             "ok", "cmd-config.json"),
+            ("config", {"time_zone": "Europe/Berlin"}, "rejected", "cmd-config.json")]
 
 
 def load_schemas(folder):
@@ -111,9 +129,14 @@ def main(agent, schema_dir, work_dir, recordings):
             failures.append(f"{schema}: the test's {command} body {body} should "
                             f"{'fail' if expected != 'ok' else 'pass'} it")
 
+    # The driver consents to sharing prompt history for the commands' replay,
+    # so that the prompts messages (the campaign's) are checked too.
+    consent = work / "consent.json"
+    consent.write_text(json.dumps({"privacy": {"share_prompt_history": True}}))
     for recording in [str(commands)] + recordings:
         out = work / pathlib.Path(recording).name.split(".")[0]
-        run = subprocess.run([agent, "replay", recording, "--out", str(out)],
+        extra = ["--config", str(consent)] if recording == str(commands) else []
+        run = subprocess.run([agent, "replay", recording, "--out", str(out)] + extra,
                              capture_output=True, text=True)
         if run.returncode != 0:
             failures.append(f"{recording}: replay exited {run.returncode}: {run.stderr[-2000:]}")
