@@ -24,6 +24,16 @@ class FakeBackend : public HmiBackend {
   ActionReply act(std::int64_t prompt_id, std::string_view action) override {
     std::lock_guard lock(mutex_);
     actions_.emplace_back(prompt_id, std::string(action));
+    // Like the engine: a prompt acted on leaves the list.
+    if (reply_.outcome == ActionOutcome::kOk && prompts_ && prompts_->contains("prompts")) {
+      auto& list = (*prompts_)["prompts"];
+      for (auto it = list.begin(); it != list.end(); ++it) {
+        if (it->value("id", std::int64_t{0}) == prompt_id) {
+          list.erase(it);
+          break;
+        }
+      }
+    }
     return reply_;
   }
   std::optional<std::string> latestReportJson() override {
