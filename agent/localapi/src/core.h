@@ -28,7 +28,7 @@ class Connection {
   virtual ~Connection() = default;
   // Closes the socket now; pending handlers then finish with an error.
   // Idempotent.
-  virtual void close() = 0;
+  virtual void close() noexcept = 0;
   virtual bool isStream() const = 0;
   // Queues one formatted event on a stream; a stream that would pass its
   // queue limit is dropped instead. REQUIRES: isStream().

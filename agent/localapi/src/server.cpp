@@ -2,6 +2,7 @@
 #include "crm/localapi/server.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/write.hpp>
@@ -176,7 +177,12 @@ Result<std::unique_ptr<Server>, ServerError> Server::create(asio::io_context& io
 Server::Server(std::shared_ptr<Core> core) : core_(std::move(core)) {}
 
 Server::~Server() {
-  stop();
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    // Only a timer's cancel() can throw here, when the OS refuses it.
+    log::warn("local_api: stopping: {}", e.what());
+  }
 }
 
 int Server::port() const {
@@ -238,13 +244,10 @@ void Server::stop() {
   if (core_->tcp) core_->tcp->close(ec);
   if (core_->local) core_->local->close(ec);
   core_->retry.cancel();
-  const std::vector<Connection*> open(core_->open.begin(), core_->open.end());
-  for (auto* c : open) c->close();
+  // Each close() takes its connection out of the set.
+  while (!core_->open.empty()) (*core_->open.begin())->close();
   core_->mounts.clear();
-  if (!core_->socket_path.empty()) {
-    std::error_code fs_ec;
-    std::filesystem::remove(core_->socket_path, fs_ec);
-  }
+  if (!core_->socket_path.empty()) ::unlink(core_->socket_path.c_str());
 }
 
 }  // namespace crm::localapi

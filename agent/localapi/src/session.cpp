@@ -29,7 +29,7 @@ constexpr std::size_t kFirstRead = 1024;
 // After an error answer the rest of the request is read and thrown away (up
 // to this much), so that closing does not reset the connection before the
 // client has read the answer.
-constexpr std::size_t kLingerBytes = 64 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{64} * 1024;
 
 const char* const kStreamHead =
     "HTTP/1.1 200 OK\r\n"
@@ -70,16 +70,22 @@ class Session : public Connection, public std::enable_shared_from_this<Session<P
     readRequest();
   }
 
-  void close() override {
+  void close() noexcept override {
     if (closed_) return;
     closed_ = true;
     forget();
-    heartbeat_.cancel();
     queue_.clear();
     queued_bytes_ = 0;
     beast::error_code ignored;
     stream_.socket().shutdown(Protocol::socket::shutdown_both, ignored);
-    stream_.close();
+    try {
+      heartbeat_.cancel();
+      stream_.close();
+    } catch (const std::exception& e) {
+      // Asio throws only when the OS refuses to cancel or close; the
+      // connection is out of the server's count either way.
+      log::warn("local_api: closing a connection: {}", e.what());
+    }
   }
 
   bool isStream() const override { return streaming_; }
