@@ -94,7 +94,7 @@ TEST(LimitsTest, ClientThatSendsHalfARequestIsClosedAfterTheReadTimeout) {
 
 TEST(LimitsTest, KeepAliveServesSeveralRequestsThenClosesWhenIdle) {
   auto o = testOptions();
-  o.idle_timeout_ms = 300;
+  o.idle_timeout_ms = 500;
   ServerHarness server(o);
   Client c(server.port());
 

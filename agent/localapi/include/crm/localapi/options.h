@@ -11,7 +11,7 @@
 namespace crm::localapi {
 
 struct Options {
-  bool enabled = true;
+  bool enabled = true;  // read by the program that owns the server; Server ignores it
   // TCP: an IP literal ("localhost" means 127.0.0.1). Loopback only unless
   // allow_non_loopback: the API has no authentication for the driver's
   // calls, so it must not be reachable from the car's other networks.
