@@ -11,3 +11,15 @@ target_compile_definitions(integration_browser PRIVATE
 # The browser is a host program and its pictures are the same on every
 # target: like every integration test, it runs natively only.
 set_tests_properties(integration_browser PROPERTIES LABELS "native-only;browser")
+
+# The reference HMI page (agent/localapi) in the same browser, served by a
+# real server in the test over a fake backend, driven over the DevTools
+# protocol (cdp.cpp): keys, clicks, the live stream.
+crm_add_test(integration_hmi_browser
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/hmi_browser_test.cpp ${CMAKE_CURRENT_LIST_DIR}/cdp.cpp
+          ${PROJECT_SOURCE_DIR}/tests/unit/localapi/harness.cpp
+  LIBS crm_localapi crm_test_support nlohmann_json::nlohmann_json)
+target_include_directories(integration_hmi_browser PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit/localapi)
+target_compile_definitions(integration_hmi_browser PRIVATE
+  CRM_SCREENSHOT_DIR="${CMAKE_BINARY_DIR}/hmi-screenshots")
+set_tests_properties(integration_hmi_browser PROPERTIES LABELS "native-only;browser")
