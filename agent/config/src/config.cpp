@@ -153,6 +153,30 @@ void readAll(JsonReader& root, Config& c) {
       r.failKey("reconnect_max_ms", "expected a value not below reconnect_min_ms");
     }
   });
+  root.object("local_api", [&](JsonReader& r) {
+    auto& a = c.local_api;
+    r.boolean("enabled", a.enabled);
+    r.string("address", a.address, checkNonEmpty);
+    r.integer("port", a.port, 0, 65535);
+    r.boolean("allow_non_loopback", a.allow_non_loopback);
+    r.string("unix_socket", a.unix_socket, [](const std::string& path) -> Complaint {
+      // sun_path holds 108 bytes with the terminating NUL.
+      if (path.size() > 107) return "expected a socket path of at most 107 bytes";
+      return std::nullopt;
+    });
+    r.integer("max_connections", a.max_connections, 1, 256);
+    r.integer("max_streams", a.max_streams, 1, 64);
+    r.integer("max_body_bytes", a.max_body_bytes, 256, 65536);
+    r.integer("max_header_bytes", a.max_header_bytes, 1024, 65536);
+    r.integer("read_timeout_ms", a.read_timeout_ms, 100, 600000);
+    r.integer("idle_timeout_ms", a.idle_timeout_ms, 100, 3600000);
+    r.integer("write_timeout_ms", a.write_timeout_ms, 100, 600000);
+    r.integer("heartbeat_ms", a.heartbeat_ms, 1000, 600000);
+    r.integer("max_stream_queue_bytes", a.max_stream_queue_bytes, 4096, 16 << 20);
+    if (a.max_streams > a.max_connections) {
+      r.failKey("max_streams", "expected at most max_connections (streams are connections)");
+    }
+  });
   // The engagement section is the engagement component's to check: the
   // CRM's config command is validated by the same code.
   root.raw("engagement", [&](const nlohmann::json& section) -> std::optional<std::string> {

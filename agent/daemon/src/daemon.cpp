@@ -11,11 +11,14 @@
 
 #include "crm/common/log.h"
 #include "crm/config/config.h"
+#include "crm/localapi/hmi_routes.h"
+#include "crm/localapi/server.h"
 #include "crm/os/clock.h"
 #include "crm/os/systemd.h"
 #include "crm/pipeline/pipeline.h"
 #include "crm/store/store.h"
 #include "crm/sync/publisher.h"
+#include "hmi_service.h"
 #include "options.h"
 #include "programs.h"
 #include "reload.h"
@@ -66,6 +69,7 @@ class Daemon {
     if (config_.mqtt.enabled) {
       startPublisher();
     }
+    startLocalApi();
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (!ec) shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
     });
@@ -237,7 +241,34 @@ class Daemon {
       return false;
     }
     if (publisher_) publisher_->kick();
+    // The screen learns of a prompt change once it is durable, never before.
+    if (prompts_changed_ && local_api_) {
+      prompts_changed_ = false;
+      (void)local_api_->publish("prompts", R"({"changed":true})");
+    }
     return true;
+  }
+
+  // The driver's HMI API. Without it the agent still collects, reports and
+  // syncs: a port in use is logged, not fatal.
+  void startLocalApi() {
+    pipeline_.onPromptEvent([this](const engagement::LifecycleEvent&) { prompts_changed_ = true; });
+    if (!config_.local_api.enabled) return;
+    hmi_ = std::make_unique<HmiService>(pipeline_, *store_, config_.maintenance.table,
+                                        [this] { return commitNow(); });
+    std::vector<localapi::Mount> mounts;
+    mounts.push_back(localapi::hmiMount(*hmi_));
+    auto server = localapi::Server::create(io_, config_.local_api, std::move(mounts));
+    if (!server) {
+      log::error("agent: the driver's HMI API is not served: {}", server.error().message);
+      return;
+    }
+    local_api_ = std::move(server).value();
+    if (config_.local_api.unix_socket.empty()) {
+      log::info("agent: HMI at http://{}:{}/hmi/", config_.local_api.address, local_api_->port());
+    } else {
+      log::info("agent: HMI API on unix socket {}", config_.local_api.unix_socket);
+    }
   }
 
   void scheduleCommit() {
@@ -369,6 +400,7 @@ class Daemon {
     log::info("agent: stopping ({}){}", why,
               failed_commits_ > 0 ? fmt::format("; {} commits had failed", failed_commits_) : "");
     pace_.cancel();
+    if (local_api_) local_api_->stop();
     commit_timer_.cancel();
     tick_timer_.cancel();
     watchdog_.cancel();
@@ -398,6 +430,9 @@ class Daemon {
   asio::signal_set signals_, hup_;
   asio::steady_timer pace_, commit_timer_, tick_timer_, watchdog_;
   std::unique_ptr<sync::Publisher> publisher_;
+  std::unique_ptr<HmiService> hmi_;
+  std::unique_ptr<localapi::Server> local_api_;
+  bool prompts_changed_ = false;
   std::optional<vehicle::Record> pending_;
   std::optional<std::int64_t> resume_after_;
   std::optional<std::int64_t> sim_origin_;

@@ -1,5 +1,7 @@
 #include "sections.h"
 
+#include <array>
+
 #include "crm/store/meta_keys.h"
 
 #include "crm/common/civil_time.h"
@@ -67,17 +69,21 @@ TyresSection tyresSection(const store::Reader& store, const vehicle::VehicleInfo
       {"front_right", sig::kTyreFrontRight},
       {"rear_left", sig::kTyreRearLeft},
       {"rear_right", sig::kTyreRearRight}};
-  TyresSection out;
-  int worst = -1;  // -1 unknown, 0 good, 1 watch, 2 attention
-  for (const auto& [name, id] : kTyres) {
-    const auto days = dailySeries(store, id, period);
-    if (days.empty()) {
-      out.positions.push_back({name, std::nullopt, std::nullopt});
-      continue;
-    }
-    const double last = days.back().last;
-    // A slow leak is a steady loss over days, not one cold morning: fit the
-    // daily means of the last two weeks.
+  // A slow leak is a steady loss over days, not a cold spell: weather moves
+  // all four tyres together (about 1 kPa per 1.5 degC), a leak moves one.
+  // So a tyre leaks when the daily means of its last two weeks fall faster
+  // than kLeakKpaPerDay, over at least kLeakMinDays days, and faster than
+  // the other tyres' median by kLeakKpaPerDay as well.
+  constexpr double kLeakKpaPerDay = 1.5;
+  constexpr std::size_t kLeakMinDays = 7;
+  struct Reading {
+    std::optional<double> last, slope;
+  };
+  std::array<Reading, 4> readings;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto days = dailySeries(store, kTyres[i].second, period);
+    if (days.empty()) continue;
+    readings[i].last = days.back().last;
     std::vector<std::pair<double, double>> pts;
     for (const auto& d : days) {
       if (d.bucket_ms >= days.back().bucket_ms - 14 * kMsPerDay) {
@@ -85,15 +91,40 @@ TyresSection tyresSection(const store::Reader& store, const vehicle::VehicleInfo
                          d.sum / static_cast<double>(d.count));
       }
     }
-    const auto slope = slopePerDay(pts);
+    if (pts.size() >= kLeakMinDays) readings[i].slope = slopePerDay(pts);
+  }
+  auto othersMedian = [&](std::size_t self) -> std::optional<double> {
+    std::vector<double> others;
+    for (std::size_t j = 0; j < 4; ++j) {
+      if (j != self && readings[j].slope) others.push_back(*readings[j].slope);
+    }
+    if (others.empty()) return std::nullopt;
+    std::sort(others.begin(), others.end());
+    const std::size_t n = others.size();
+    return n % 2 == 1 ? others[n / 2] : (others[n / 2 - 1] + others[n / 2]) / 2;
+  };
+
+  TyresSection out;
+  int worst = -1;  // -1 unknown, 0 good, 1 watch, 2 attention
+  for (std::size_t i = 0; i < 4; ++i) {
+    const char* name = kTyres[i].first;
+    if (!readings[i].last) {
+      out.positions.push_back({name, std::nullopt, std::nullopt});
+      continue;
+    }
+    const double last = *readings[i].last;
+    const auto slope = readings[i].slope;
+    const auto median = othersMedian(i);
+    const bool leaking =
+        slope && *slope < -kLeakKpaPerDay && (!median || *slope - *median < -kLeakKpaPerDay);
     int level = 0;
     const char* status = "good";
     if (last < vehicle.tyre_placard_kpa * 0.8) {
       level = 2;
       status = "attention";
-    } else if ((slope && *slope < -1.5) || last < vehicle.tyre_placard_kpa * 0.9) {
+    } else if (leaking || last < vehicle.tyre_placard_kpa * 0.9) {
       level = 1;
-      status = slope && *slope < -1.5 ? "slow_leak" : "low";
+      status = leaking ? "slow_leak" : "low";
     }
     worst = std::max(worst, level);
     out.positions.push_back({name, roundTo(last, 1), status});

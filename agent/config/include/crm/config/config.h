@@ -14,6 +14,7 @@
 #include "crm/config/config_error.h"
 #include "crm/config/maintenance.h"
 #include "crm/engagement/settings.h"
+#include "crm/localapi/options.h"
 #include "crm/sync/options.h"
 #include "crm/vehicle/simulator_config.h"
 #include "crm/vehicle/vehicle_info.h"
@@ -71,6 +72,7 @@ struct Config {
   SourceConfig source;
   StorageConfig storage;
   MqttConfig mqtt;
+  localapi::Options local_api;  // the driver's HMI API (docs/local-api.md)
   EngagementConfig engagement;
   PrivacyConfig privacy;
   MaintenanceConfig maintenance;
