@@ -31,9 +31,12 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// Records handled per loop turn before yielding, so that signals, timers and
-// MQTT callbacks are served even when an accelerated source has a backlog.
+// Records handled per loop turn before yielding, so that signals, timers,
+// MQTT callbacks and the driver's screen are served even when an
+// accelerated source has a backlog: at most this many, and no longer than
+// kTurnBudget (an HMI request then waits a few ms, not a whole turn).
 constexpr int kRecordsPerTurn = 2000;
+constexpr std::chrono::milliseconds kTurnBudget{5};
 // How often time is looked at when no record arrives (a day may end).
 constexpr milliseconds kTickInterval{60'000};
 // How long --until-source-ends waits for the broker to take the outbox.
@@ -89,7 +92,9 @@ class Daemon {
  private:
   void pumpSource() {
     if (stopping_ || source_done_) return;
+    const auto turn_end = Clock::now() + kTurnBudget;
     for (int i = 0; i < kRecordsPerTurn; ++i) {
+      if (i % 64 == 63 && Clock::now() >= turn_end) break;
       if (!pending_) pending_ = source_->next();
       if (!pending_) {
         sourceEnded();
