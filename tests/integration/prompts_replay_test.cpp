@@ -102,6 +102,7 @@ struct Outputs {
   std::vector<json> prompts;  // prompts.jsonl
   std::vector<json> outbox;   // outbox.jsonl
   json report;                // report.json
+  std::string page;           // report.html
 };
 
 void replay(const Recording& recording, const json& config, Outputs& out) {
@@ -116,6 +117,7 @@ void replay(const Recording& recording, const json& config, Outputs& out) {
   out.prompts = readJsonLines(dir.file("out/prompts.jsonl"));
   out.outbox = readJsonLines(dir.file("out/outbox.jsonl"));
   out.report = json::parse(readFile(dir.file("out/report.json")));
+  out.page = readFile(dir.file("out/report.html"));
 }
 
 // The one prompt of `rule` (and `subject`) in prompts.jsonl, or null.
@@ -222,7 +224,7 @@ TEST(PromptsReplay, TheDailyCapHoldsBackTheFourthInfoPromptUntilTheNextDayButNev
   Recording rec;
   rec.parked(kJan15 + 8 * kHour, kJan15 + kDay + 8 * kHour);
   for (int i = 0; i < 5; ++i) {  // 10:00 to 10:40 CET
-    rec.command(kJan15 + 9 * kHour + i * 10 * kMinute, "campaign",
+    rec.command(kJan15 + 9 * kHour + kMinute * 10 * i, "campaign",
                 campaign("O-" + std::to_string(i), "offer", kJan15 + 7 * kDay));
   }
   rec.command(kJan15 + 10 * kHour, "campaign", campaign("R-1", "recall", kJan15 + 7 * kDay));
@@ -288,6 +290,25 @@ TEST(PromptsReplay, WithoutConsentNoPromptsMessageLeavesTheCar) {
   EXPECT_FALSE(out.outbox.empty()) << "the rest is still published";
 }
 
+TEST(PromptsReplay, OnlyTheLocalPageListsThePromptsNeitherReportJsonNorTheOutbox) {
+  Outputs out;
+  ASSERT_NO_FATAL_FAILURE(
+      replay(campaignAndTyre(), {{"privacy", {{"share_prompt_history", true}}}}, out));
+
+  EXPECT_NE(out.page.find("<h2>Reminders</h2>"), std::string::npos);
+  EXPECT_NE(out.page.find("Winter check C-1"), std::string::npos);
+  EXPECT_NE(out.page.find("Rear left tyre pressure low"), std::string::npos);
+  EXPECT_NE(out.page.find("withdrawn"), std::string::npos);
+  // report.json is published (health-report): counts, never the history.
+  const std::string report = out.report.dump();
+  EXPECT_EQ(report.find("Winter check"), std::string::npos);
+  EXPECT_EQ(report.find("tyres.pressure_low"), std::string::npos);
+  for (const auto& m : out.outbox) {
+    EXPECT_EQ(m.dump().find("Winter check"), std::string::npos) << m["topic"];
+    EXPECT_EQ(m.dump().find("tyre pressure low"), std::string::npos) << m["topic"];
+  }
+}
+
 TEST(PromptsReplay, TheReportCountsThePromptsOfItsPeriodAsPromptsJsonlHasThem) {
   // A one-day report at the end of Jan 14: the prompts of Jan 12 are before it.
   Recording rec;
@@ -295,7 +316,7 @@ TEST(PromptsReplay, TheReportCountsThePromptsOfItsPeriodAsPromptsJsonlHasThem) {
     rec.parked(day + 9 * kHour, day + 18 * kHour);
     for (int i = 0; i < 2; ++i) {
       const std::string id = "D" + std::to_string((day - kJan12) / kDay) + "-" + std::to_string(i);
-      rec.command(day + 10 * kHour + i * kMinute, "campaign",
+      rec.command(day + 10 * kHour + kMinute * i, "campaign",
                   campaign(id, "offer", kJan12 + 7 * kDay));
     }
   }
