@@ -2,8 +2,9 @@
 // agent configuration it was simulated with, bad lines injected) and the
 // report values expected of it; NAME.jsonl.gz is its saved recording. The
 // test replays the saved recording with `crm-agent replay` and checks
-// report.json. Saved recordings keep the suite's input fixed while the
-// simulator evolves.
+// report.json and the driver's prompts (prompts.jsonl; scenario_prompts.h
+// says how a scenario states them). Saved recordings keep the suite's input
+// fixed while the simulator evolves.
 //
 // To (re)make the recordings after changing a scenario, run the test with
 // CRM_REGENERATE_SCENARIOS=1: it simulates each car with `crm-agent
@@ -22,6 +23,7 @@
 
 #include "crm/testing/temp_dir.h"
 #include "process.h"
+#include "scenario_prompts.h"
 
 namespace crm::testing {
 namespace {
@@ -183,6 +185,7 @@ TEST_P(Scenario, ReportMatchesTheExpectedValues) {
   const json report = json::parse(readFile(dir.file("out/report.json")));
   expectOutbox(scenario, dir.file("out/outbox.jsonl"));
   expectSessionSocsReported(recording, dir.file("out/outbox.jsonl"));
+  expectPrompts(scenario, dir.file("out"), fs::path(GetParam()).stem().string());
 
   for (const auto& e : scenario["expect"]) {
     const std::string path = e["path"];

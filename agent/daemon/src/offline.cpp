@@ -208,7 +208,14 @@ int runOffline(vehicle::VehicleSource& source, const config::Config& cfg,
   std::vector<std::string> outputs;
   if (*final_report) {
     const auto& [period, report] = **final_report;
-    const auto charts = reports::buildChartData(**store, pipe.vehicle(), period);
+    auto charts = reports::buildChartData(**store, pipe.vehicle(), period);
+    // The page is the driver's own: it lists the period's prompts, which
+    // report.json (published) never carries.
+    if (auto history = reports::promptHistory(**store, period)) {
+      charts.prompts = std::move(history).value();
+    } else {
+      std::cerr << me << ": report.html without its reminders: " << history.error().message << "\n";
+    }
     const auto json_path = fs::path(options.out_dir) / "report.json";
     const auto html_path = fs::path(options.out_dir) / "report.html";
     if (!writeText(json_path, reports::toJson(report).dump(2)) ||

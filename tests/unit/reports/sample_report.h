@@ -1,9 +1,10 @@
 // Health reports for the HTML tests (unit and browser): one with every value
 // of docs/contract.md §4 filled in, one for a car with no data yet, and the
-// chart series that go with the full one.
+// chart series (and prompt history) that go with the full one.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "crm/reports/chart_data.h"
 #include "crm/reports/report.h"
@@ -63,6 +64,24 @@ inline HealthReport allNullReport() {
   return HealthReport{};
 }
 
+// The period's prompts, oldest first, one of each severity.
+inline std::vector<ChartData::PromptLine> samplePrompts() {
+  return {
+      {1767600000000, "tyres.pressure_low", "warning", "withdrawn", "Rear left tyre pressure low",
+       "左后轮胎压过低", "Rear left tyre 214 kPa, 26 % below 290 kPa. Inflate it or book a check.",
+       "左后轮胎压214 kPa，比标准值290 kPa低26 %。请充气或预约检查。"},
+      {1768176000000, "battery.dc_fast_share", "advisory", "dismissed",
+       "Fast charging 22 % of energy", "快充占比22 %",
+       "22 % of the energy charged in 30 days came from DC fast chargers.",
+       "近30天22 %的电量来自直流快充。"},
+      {1768800000000, "campaign.R-2026-01", "warning", "accepted", "Safety recall: seat belt",
+       "安全召回：安全带", "A free seat belt check is due. Book a visit.",
+       "需免费检查安全带。请预约到店。"},
+      {1769500000000, "report.ready", "info", "delivered", "Your car's health report is ready",
+       "车辆健康报告已生成", "Battery health, charging habits and service on one page.",
+       "动力电池健康、充电习惯和保养一页看全。"}};
+}
+
 // A year of monthly SOH points ending with the report's value, and the
 // period's sessions, months and ambient bands.
 inline ChartData sampleCharts() {
@@ -82,6 +101,7 @@ inline ChartData sampleCharts() {
                            {"2025-11", 1180}, {"2025-12", 1240}, {"2026-01", 1320}};
   c.efficiency_by_ambient = {
       {"below_0", 22.4}, {"0_10", 19.1}, {"10_20", 16.2}, {"20_30", 15.1}, {"above_30", 17.3}};
+  c.prompts = samplePrompts();
   return c;
 }
 

@@ -1,6 +1,6 @@
 // The page layout: a first screen (1280x720, no scrolling) with the traffic
 // lights, key figures, habit scores and the most urgent advice; below it the
-// charts, the service list and the rest of the advice.
+// charts, the service list, the period's reminders and the rest of the advice.
 #include "crm/reports/html.h"
 
 #include <new>
@@ -8,6 +8,7 @@
 #include "html_advice.h"
 #include "html_i18n.h"
 #include "html_page.h"
+#include "html_reminders.h"
 #include "html_summary.h"
 #include "html_svg.h"
 #include "html_text.h"
@@ -94,6 +95,10 @@ std::string render(const HealthReport& r, const ChartData& charts, Lang lang) {
   h += card(Msg::kChartEfficiency, html::efficiencyChart(charts, lang), lang);
   h += card(Msg::kServiceFaults, html::renderServiceAndFaults(r, lang), lang);
   h += "</div>";
+  // Only when the caller read the history: an unknown one is not "none".
+  if (charts.prompts) {
+    h += card(Msg::kReminders, html::renderReminders(*charts.prompts, lang), lang);
+  }
   if (advice.size() > kAdviceOnFirstScreen) {
     h += card(Msg::kMoreAdvice, adviceList(advice, kAdviceOnFirstScreen, advice.size()), lang);
   }

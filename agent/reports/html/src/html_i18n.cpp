@@ -153,6 +153,23 @@ constexpr Entry kTable[] = {
     {Msg::kTyreRearRight, "rear right", "右后"},
     {Msg::kDataQuality, "Based on {0} readings ({1} rejected, {2} gaps).",
      "基于 {0} 个数据点（剔除 {1} 个，缺口 {2} 处）。"},
+    {Msg::kReminders, "Reminders", "提醒"},
+    {Msg::kNoReminders, "No reminders in this period", "本期无提醒"},
+    {Msg::kMoreReminders, "{0} earlier reminders not listed", "另有 {0} 条较早的提醒未列出"},
+    {Msg::kSevCritical, "Critical", "紧急"},
+    {Msg::kSevWarning, "Warning", "警告"},
+    {Msg::kSevAdvisory, "Advisory", "提示"},
+    {Msg::kSevInfo, "Info", "通知"},
+    // Raised but not shown yet: the car was moving, it was night, or the
+    // day's limit was reached.
+    {Msg::kStateWaiting, "waiting", "待显示"},
+    {Msg::kStateShown, "shown", "已显示"},
+    {Msg::kStateAccepted, "accepted", "已接受"},
+    {Msg::kStateSnoozed, "snoozed", "稍后提醒"},
+    {Msg::kStateDismissed, "dismissed", "已忽略"},
+    {Msg::kStateExpired, "expired", "已过期"},
+    // The condition went away (a tyre inflated again).
+    {Msg::kStateWithdrawn, "withdrawn", "已撤回"},
 };
 
 constexpr bool tableInOrder() {

@@ -132,6 +132,21 @@ enum class Msg {
   kTyreRearLeft,
   kTyreRearRight,
   kDataQuality,
+  // The period's prompts for the driver.
+  kReminders,
+  kNoReminders,
+  kMoreReminders,
+  kSevCritical,
+  kSevWarning,
+  kSevAdvisory,
+  kSevInfo,
+  kStateWaiting,
+  kStateShown,
+  kStateAccepted,
+  kStateSnoozed,
+  kStateDismissed,
+  kStateExpired,
+  kStateWithdrawn,
   kCount
 };
 

@@ -62,7 +62,8 @@ h2{font-size:19px;color:#c9d3dc;margin-bottom:6px;font-weight:600}
 .list td{font-size:16px;padding:4px 0;border-bottom:1px solid #243040}
 .list td:last-child{text-align:right;white-space:nowrap;padding-left:8px}
 .tag{font-size:14px;padding:1px 8px;border-radius:8px;color:#0b0f14;font-weight:700}
-.tag.red{background:#ff5c5c}.tag.grey{background:#6b7785}
+.tag.red{background:#ff5c5c}.tag.grey{background:#6b7785}.tag.amber{background:#ffb524}.tag.blue{background:#4da3ff}
+.rem td{white-space:nowrap;padding-right:12px}.rem td.what{white-space:normal;width:100%}
 footer{color:#a9b5c1;font-size:15px}
 svg text{fill:#c9d3dc;font-size:13px}
 svg .lg,svg .lv{font-size:14px}svg .lv{fill:#eef2f6;font-weight:700}

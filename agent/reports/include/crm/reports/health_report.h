@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "crm/analytics/health.h"
 #include "crm/common/result.h"
@@ -42,6 +43,13 @@ HealthReport buildHealthReport(const store::Reader& store, const vehicle::Vehicl
 // all the car's life, so the projection has its context).
 ChartData buildChartData(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                          analytics::Period period);
+
+// The prompts raised in `period` ([from_ms, to_ms)), oldest first, for the
+// HTML page's "Reminders" (ChartData::prompts). A failed read is an error
+// (kRead): the caller leaves ChartData::prompts unset rather than show an
+// empty history that is not true.
+Result<std::vector<ChartData::PromptLine>, store::StoreError> promptHistory(
+    const store::PromptLedger& prompts, analytics::Period period);
 
 // Builds the report, stores it in the history, and queues it to the outbox
 // as health-report (body = toJson(report)). Returns the report. A failed read

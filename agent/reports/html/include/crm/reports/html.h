@@ -1,6 +1,8 @@
 // Renders a health report (report.h) as one self-contained HTML page: inline
-// SVG charts, a traffic-light summary per system and advice in plain words,
-// in English or Simplified Chinese, laid out for a 1280x720 head-unit screen.
+// SVG charts, a traffic-light summary per system, advice in plain words and,
+// when ChartData::prompts is set, the period's reminders (prompt history is
+// personal data: this local page is the only report that shows it), in
+// English or Simplified Chinese, laid out for a 1280x720 head-unit screen.
 // No JavaScript, no external resources.
 //
 // Threading: pure function.
