@@ -7,6 +7,10 @@
 
 namespace crm::engagement::bands {
 
+// A full charge, for the LFP reminder: BMSs stop at 98-100 % and some never
+// report 100.
+inline constexpr double kFullSocPercent = 98;
+
 // Percent below the placard pressure (positive: under-inflated).
 inline double percentBelow(double kpa, double placard_kpa) {
   return (placard_kpa - kpa) / placard_kpa * 100.0;

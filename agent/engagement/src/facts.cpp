@@ -7,6 +7,8 @@
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
 #include "crm/engagement/facts.h"
+
+#include "bands.h"
 #include "crm/reports/health_report.h"
 
 namespace crm::engagement {
@@ -18,7 +20,7 @@ constexpr int kPeriodDays = 30;
 // LFP makers ask for a full charge weekly; two months of sessions is more
 // than any sensible lfp_full_charge_days (settings cap it at 60).
 constexpr int kFullChargeLookbackDays = 60;
-constexpr double kFullChargeSoc = 98;
+constexpr double kFullChargeSoc = bands::kFullSocPercent;
 
 double round1(double v) {
   return std::round(v * 10.0) / 10.0;
@@ -33,7 +35,8 @@ std::optional<double> daysSinceFullCharge(const store::Reader& reader, std::int6
     if (s.end_soc >= kFullChargeSoc && s.end_ms <= now_ms && s.end_ms >= look_from)
       last_full = std::max(last_full.value_or(s.end_ms), s.end_ms);
   }
-  if (last_full) return round1(static_cast<double>(now_ms - *last_full) / kMsPerDay);
+  // Not rounded: 6.98 days is not yet a week.
+  if (last_full) return static_cast<double>(now_ms - *last_full) / kMsPerDay;
   // None in view: as many days as the store can vouch for.
   const auto first = reader.firstDay();
   if (!first || *first > now_ms) return std::nullopt;

@@ -108,9 +108,14 @@ bool LiveTracker::update(const vehicle::Sample& sample) {
       fluid_band_ = band;
       return changed;
     }
-    case sig::kSocCurrent:
+    case sig::kSocCurrent: {
       facts_.soc_percent = v;
-      return false;
+      // Becoming full matters at once (the LFP reminder); staying full not.
+      const bool was_full = full_;
+      full_ = v >= bands::kFullSocPercent;
+      if (full_) facts_.last_full_ms = sample.ts_ms;
+      return full_ && !was_full;
+    }
     default:
       return false;
   }

@@ -33,7 +33,9 @@ std::optional<Severity> severityFromName(std::string_view name) {
   return find<Severity>(kSeverities, name);
 }
 
-const char* stateName(PromptState state) { return kStates[static_cast<std::size_t>(state)]; }
+const char* stateName(PromptState state) {
+  return kStates[static_cast<std::size_t>(state)];
+}
 std::optional<PromptState> stateFromName(std::string_view name) {
   return find<PromptState>(kStates, name);
 }
@@ -49,8 +51,12 @@ std::optional<Language> languageFromName(std::string_view name) {
   return find<Language>(kLanguages, name);
 }
 
-const char* tierName(Tier tier) { return kTiers[static_cast<std::size_t>(tier)]; }
-std::optional<Tier> tierFromName(std::string_view name) { return find<Tier>(kTiers, name); }
+const char* tierName(Tier tier) {
+  return kTiers[static_cast<std::size_t>(tier)];
+}
+std::optional<Tier> tierFromName(std::string_view name) {
+  return find<Tier>(kTiers, name);
+}
 
 std::optional<Action> actionFromName(std::string_view name) {
   return find<Action>(kActions, name);

@@ -17,7 +17,8 @@ constexpr double kDcShareClear = 0.02;            // of the charged energy
 constexpr double kHighSocShareClear = 0.05;       // of parked time
 constexpr double kCellImbalanceClearShare = 0.9;  // of the advisory spread
 // A share over fewer sessions says more about one trip than a habit.
-constexpr int kDcShareMinSessions = 3;
+constexpr int kDcShareMinSessions = 5;
+constexpr int kDcShareMinDcSessions = 2;
 // The pack temperature the report counts hot charging sessions above
 // (analytics: docs/analytics.md).
 constexpr double kHotPackC = 45;
@@ -53,7 +54,10 @@ void degradationFast(const RuleInput& in, const reports::HealthReport& r) {
 
 void dcFastShare(const RuleInput& in, const reports::HealthReport& r) {
   const auto& share = r.charging.dc_energy_share;
-  if (!share || r.charging.sessions < kDcShareMinSessions) return;
+  // A habit, not one early trip: several sessions, more than one of them DC.
+  if (!share || r.charging.sessions < kDcShareMinSessions ||
+      r.charging.dc_sessions < kDcShareMinDcSessions)
+    return;
   const double raise = in.t.dc_share_advisory;
   if (!holdsAbove(*share, raise, std::max(0.0, raise - kDcShareClear),
                   in.open("battery.dc_fast_share")))
@@ -116,11 +120,21 @@ void cellImbalance(const RuleInput& in, const reports::HealthReport& r) {
 }
 
 void lfpFullChargeDue(const RuleInput& in, const PeriodFacts& p) {
-  const auto& days = p.days_since_full_charge;
-  if (!days || *days < in.t.lfp_full_charge_days) return;
+  if (!p.days_since_full_charge) return;
+  // The day's facts age with the clock, and a full charge seen since (live)
+  // resets them at once: the reminder never outlives the charge it asks for.
+  const double kDayMs = 86'400'000.0;
+  double days =
+      *p.days_since_full_charge +
+      static_cast<double>(std::max<std::int64_t>(0, in.facts.now_ms - p.built_ms)) / kDayMs;
+  if (in.facts.live != nullptr && in.facts.live->last_full_ms) {
+    days = std::min(days,
+                    static_cast<double>(in.facts.now_ms - *in.facts.live->last_full_ms) / kDayMs);
+  }
+  if (days < in.t.lfp_full_charge_days) return;
   emit(in, "battery.lfp_full_charge_due", "", Severity::kAdvisory,
-       words::lfpFullChargeDue(*days, in.t.lfp_full_charge_days),
-       json{{"days", roundTo(*days, 1)}, {"every_days", in.t.lfp_full_charge_days}}, false);
+       words::lfpFullChargeDue(days, in.t.lfp_full_charge_days),
+       json{{"days", roundTo(days, 1)}, {"every_days", in.t.lfp_full_charge_days}}, false);
 }
 
 }  // namespace

@@ -74,6 +74,9 @@ struct LiveFacts {
   std::vector<std::string> active_dtcs;  // Vehicle.Diagnostics.DTCList, sorted
   bool dtcs_seen = false;                // a DTCList arrived: an empty list means none active
   std::optional<double> soc_percent;
+  // When SOC last reached a full charge (>= 98 %): an LFP reminder stops the
+  // moment the car is full, not at the next day's facts.
+  std::optional<std::int64_t> last_full_ms;
   std::int64_t last_sample_ms = 0;
 };
 
@@ -112,6 +115,7 @@ class LiveTracker {
   std::array<int, 4> tyre_band_{};
   int fluid_band_ = 0;
   bool is_moving_seen_ = false;  // then Vehicle.Speed no longer decides motion
+  bool full_ = false;            // the last SOC was a full charge
 };
 
 // The slow-moving picture, built once a local day.
