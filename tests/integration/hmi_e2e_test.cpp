@@ -164,13 +164,16 @@ class HmiEndToEnd : public ::testing::Test {
     return browser_->evaluate(q(selector) + ".click(), true").has_value();
   }
 
-  // The ids GET /hmi/v1/prompts lists now, asked from the page.
-  json listedIds() {
-    return browser_
-        ->evaluate(
-            "fetch('/hmi/v1/prompts', {cache: 'no-store'}).then(r => r.json())"
-            ".then(b => b.prompts.map(p => p.id))")
+  // GET /hmi/v1/prompts as the page gets it.
+  json listed() {
+    return browser_->evaluate("fetch('/hmi/v1/prompts', {cache: 'no-store'}).then(r => r.json())")
         .value_or(json());
+  }
+
+  json listedIds() {
+    json ids = json::array();
+    for (const auto& p : listed().value("prompts", json::array())) ids.push_back(p["id"]);
+    return ids;
   }
 
   void saveScreenshot(const std::string& name) {
@@ -219,6 +222,22 @@ TEST_F(HmiEndToEnd, TheDriverBooksAndSnoozesWhatTheCrmSentOnTheLivePage) {
   saveScreenshot("e2e-en.png");
   ASSERT_TRUE(click("#lang-zh"));
   EXPECT_EQ(text(q(card(booking) + " p") + ".textContent"), "预约到店，免费检查制动系统。");
+
+  // The list carries what the engine holds: the CRM's campaign, as delivered.
+  const json list = listed();
+  ASSERT_TRUE(list.is_object()) << browser_->lastError();
+  EXPECT_EQ(list["language"], "zh-CN");
+  json entry;
+  for (const auto& p : list["prompts"]) {
+    if (p["id"] == booking) entry = p;
+  }
+  ASSERT_TRUE(entry.is_object()) << list;
+  EXPECT_EQ(entry["rule"], "campaign.svc-e2e-1");
+  EXPECT_EQ(entry["severity"], "advisory");
+  EXPECT_EQ(entry["booking"], true);
+  EXPECT_EQ(entry["expires_ts"], service["valid_until"]);
+  EXPECT_EQ(entry["delivered_ts"], (*delivered)["body"]["delivered_ts"]);
+  EXPECT_EQ(entry["title"], title);
 
   // "Book": the step and the dealer's request at the broker, the card gone.
   ASSERT_TRUE(click(card(booking) + " button[data-action=\"accept\"]"));
