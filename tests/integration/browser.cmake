@@ -23,3 +23,15 @@ target_include_directories(integration_hmi_browser PRIVATE ${PROJECT_SOURCE_DIR}
 target_compile_definitions(integration_hmi_browser PRIVATE
   CRM_SCREENSHOT_DIR="${CMAKE_BINARY_DIR}/hmi-screenshots")
 set_tests_properties(integration_hmi_browser PROPERTIES LABELS "native-only;browser")
+
+# The same page end to end: the real crm-agent (a recorded parked car), a
+# real mosquitto carrying the CRM's commands and the car's prompt messages,
+# and the browser acting as the driver. Screenshots: hmi-screenshots/e2e-*.png.
+crm_add_test(integration_hmi_e2e
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/hmi_e2e_test.cpp ${CMAKE_CURRENT_LIST_DIR}/cdp.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/process.cpp ${CMAKE_CURRENT_LIST_DIR}/message_shape.cpp
+  LIBS crm_test_support nlohmann_json::nlohmann_json)
+add_dependencies(integration_hmi_e2e crm-agent)
+target_compile_definitions(integration_hmi_e2e PRIVATE
+  CRM_SCREENSHOT_DIR="${CMAKE_BINARY_DIR}/hmi-screenshots")
+set_tests_properties(integration_hmi_e2e PROPERTIES LABELS "native-only;browser")
