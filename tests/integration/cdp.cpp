@@ -114,6 +114,10 @@ Browser::Browser(const std::string& profile_dir, int width, int height) {
   if (!attached) return;
   session_ = attached->value("sessionId", "");
   call("Page.enable", json::object());
+  // The window's size includes what a headless window still reserves; the
+  // head unit's screen is the page's own size, set exactly.
+  call("Emulation.setDeviceMetricsOverride",
+       {{"width", width}, {"height", height}, {"deviceScaleFactor", 1}, {"mobile", false}});
 }
 
 Browser::~Browser() {

@@ -126,8 +126,7 @@ void EngagementStage::applyOverrides() {
 
 bool EngagementStage::onSample(const vehicle::Sample& sample, const vehicle::VehicleInfo& vehicle) {
   const bool changed = live_.update(sample);
-  if (changed || !last_eval_ms_ || sample.ts_ms - *last_eval_ms_ >= kEvaluateEveryMs ||
-      sample.ts_ms < *last_eval_ms_) {
+  if (changed || !last_eval_ms_ || sample.ts_ms - *last_eval_ms_ >= kEvaluateEveryMs) {
     return evaluate(sample.ts_ms, vehicle);
   }
   return true;
@@ -150,6 +149,9 @@ bool EngagementStage::reload(std::int64_t now_ms, const vehicle::VehicleInfo& ve
 }
 
 bool EngagementStage::evaluate(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle) {
+  // The engine's time never goes back: a sample stamped a little behind the
+  // wall clock's last evaluation is judged at that evaluation's time.
+  if (last_eval_ms_) now_ms = std::max(now_ms, *last_eval_ms_);
   engagement::Facts facts;
   facts.now_ms = now_ms;
   facts.vehicle = &vehicle;
@@ -163,9 +165,10 @@ bool EngagementStage::evaluate(std::int64_t now_ms, const vehicle::VehicleInfo& 
   return engine_->evaluate(holding, now_ms, live_.facts().moving);
 }
 
-std::optional<std::int64_t> EngagementStage::lastSampleMs() const {
-  if (live_.facts().last_sample_ms == 0) return std::nullopt;
-  return live_.facts().last_sample_ms;
+std::optional<std::int64_t> EngagementStage::nowMs() const {
+  const std::int64_t sample = live_.facts().last_sample_ms;
+  if (sample == 0 && !last_eval_ms_) return std::nullopt;
+  return std::max(sample, last_eval_ms_.value_or(0));
 }
 
 void EngagementStage::setFileSettings(engagement::EngagementSettings settings) {

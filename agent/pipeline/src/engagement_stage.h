@@ -49,8 +49,10 @@ class EngagementStage {
   // A recording's vehicle line: the VIN and the tyre placard.
   void setVehicle(const vehicle::VehicleInfo& vehicle);
 
-  // The car's time as the stage last saw it (the newest sample), if any.
-  std::optional<std::int64_t> lastSampleMs() const;
+  // The car's time as the stage last saw it: the newest sample's, or a later
+  // evaluation's (the daemon's tick runs a car asleep on the wall clock); nullopt
+  // before either. Never goes back.
+  std::optional<std::int64_t> nowMs() const;
 
   // The configuration file's settings changed (SIGHUP): CRM overrides stay.
   void setFileSettings(engagement::EngagementSettings settings);

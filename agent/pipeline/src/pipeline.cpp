@@ -42,8 +42,10 @@ struct Pipeline::Impl {
     return context;
   }
 
-  // The car's time: the newest sample's, else the clock's.
-  std::int64_t carNowMs() const { return engagement.lastSampleMs().value_or(clock.nowMs()); }
+  // The car's time: the newest sample's or a later evaluation's, else the
+  // clock's. A car asleep overnight is evaluated on the wall clock by tick(),
+  // so a morning's action is stamped with the morning.
+  std::int64_t carNowMs() const { return engagement.nowMs().value_or(clock.nowMs()); }
 
   // After an accepted command, what the engagement works from may have changed.
   bool afterCommand(const commands::Outcome& outcome, std::int64_t at_ms) {

@@ -130,6 +130,38 @@ TEST_F(PipelineTest, ACommandIsJudgedAtTheClocksNow) {
   EXPECT_EQ(pipeline_->commandCounts().rejected, 1U);
 }
 
+// A car asleep sends nothing; the daemon's tick runs engagement on the wall
+// clock while the data is live, and the driver's action is stamped then, not
+// at the last sample (a morning snooze must last 24 h from the morning).
+TEST_F(PipelineTest, ADriversActionIsStampedWithTheLatestTimeTheCarWasSeenAt) {
+  sampleNow(1000);
+  const std::int64_t t0 = clock_.nowMs();
+  const json campaign = {{"id", "7f0c3e1a-0000-4000-8000-000000000003"},
+                         {"issued_at", t0},
+                         {"vin", kVin},
+                         {"body",
+                          {{"campaign_id", "c1"},
+                           {"kind", "service"},
+                           {"severity", "warning"},
+                           {"title", {{"en", "Free check"}, {"zh-CN", "免费检测"}}},
+                           {"message", {{"en", "Book a visit."}, {"zh-CN", "请预约。"}}},
+                           {"valid_until", t0 + 10 * kDay}}}};
+  ASSERT_EQ(pipeline_->command("campaign", campaign.dump()).status, commands::CommandStatus::kOk);
+  auto shown = pipeline_->visiblePrompts().value();
+  ASSERT_EQ(shown.size(), 1U);
+  EXPECT_EQ(shown[0].rule, "campaign.c1");
+  EXPECT_EQ(shown[0].delivered_ms, t0);
+
+  clock_.advance(3 * 60'000);  // live: within the lag of the last sample
+  ASSERT_TRUE(pipeline_->tick());
+  ASSERT_TRUE(pipeline_->promptAction(shown[0].id, engagement::Action::kSnooze).ok());
+  const auto stored = store_->prompt(shown[0].id).value();
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->state, "snoozed");
+  EXPECT_EQ(stored->state_ms, t0 + 3 * 60'000);
+  EXPECT_EQ(stored->snoozed_until, t0 + 3 * 60'000 + 24 * kHour);
+}
+
 TEST_F(PipelineTest, FinishClosesTheLastDayAndReportsThePeriodEndingAtTheLastSample) {
   sampleNow(1000);
   clock_.advance(3 * kHour);
