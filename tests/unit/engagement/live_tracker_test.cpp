@@ -29,6 +29,20 @@ TEST(LiveTrackerTest, MotionFlipsWakeTheRules) {
   EXPECT_FALSE(t.facts().moving);
 }
 
+// Reaching a full charge wakes the rules once (the LFP reminder ends);
+// staying full does not; the time of the last full reading is kept.
+TEST(LiveTrackerTest, BecomingFullWakesTheRulesOnce) {
+  LiveTracker t;
+  EXPECT_FALSE(t.update(num(sig::kSocCurrent, 90, kT0)));
+  EXPECT_FALSE(t.facts().last_full_ms.has_value());
+  EXPECT_TRUE(t.update(num(sig::kSocCurrent, 98, kT0 + 1000)));
+  EXPECT_FALSE(t.update(num(sig::kSocCurrent, 100, kT0 + 2000)));
+  EXPECT_EQ(t.facts().last_full_ms, kT0 + 2000);
+  EXPECT_FALSE(t.update(num(sig::kSocCurrent, 95, kT0 + 3000)));
+  EXPECT_EQ(t.facts().last_full_ms, kT0 + 2000);
+  EXPECT_TRUE(t.update(num(sig::kSocCurrent, 99, kT0 + 4000)));
+}
+
 TEST(LiveTrackerTest, SpeedDecidesMotionOnlyWithoutIsMoving) {
   LiveTracker t;
   EXPECT_TRUE(t.update(num(sig::kSpeed, 30)));

@@ -76,8 +76,18 @@ TEST(BatteryRulesTest, DcShareHoldsWhileOpenDownToTwoPointsBelowTheEdge) {
 TEST(BatteryRulesTest, DcShareOverTooFewSessionsSaysNothing) {
   Scenario s = healthyCar();
   s.period.report.charging.dc_energy_share = 1.0;
-  s.period.report.charging.sessions = 2;
+  s.period.report.charging.sessions = 4;
   EXPECT_TRUE(of(s, "battery.dc_fast_share").empty());
+}
+
+// One early fast charge on a trip is not a habit: it takes two DC sessions.
+TEST(BatteryRulesTest, DcShareFromASingleDcSessionSaysNothing) {
+  Scenario s = healthyCar();
+  s.period.report.charging.dc_energy_share = 0.55;
+  s.period.report.charging.dc_sessions = 1;
+  EXPECT_TRUE(of(s, "battery.dc_fast_share").empty());
+  s.period.report.charging.dc_sessions = 2;
+  EXPECT_EQ(of(s, "battery.dc_fast_share").size(), 1U);
 }
 
 TEST(BatteryRulesTest, HighSocDwellByStretchOrByShare) {
@@ -120,6 +130,32 @@ TEST(BatteryRulesTest, LfpNeverGetsHighSocDwellButGetsItsFullCharge) {
             "No full charge in 7 days. A charge to 100 % every 7 days keeps the LFP battery's "
             "range reading accurate.");
   EXPECT_EQ(s.evaluate().size(), 1u);
+}
+
+// The day's figure ages with the clock: 5.5 days at the day's close are
+// 7.5 two days later, without waiting for new facts.
+TEST(BatteryRulesTest, TheLfpFiguresAgeWithTheClock) {
+  Scenario s = healthyCar();
+  s.vehicle.chemistry = "LFP";
+  s.period.built_ms = s.now - 2 * 86'400'000;
+  s.period.days_since_full_charge = 5.5;
+  const auto c = of(s, "battery.lfp_full_charge_due");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c.at(0).detail_json.find("\"days\":7.5") != std::string::npos, true)
+      << c.at(0).detail_json;
+}
+
+// A full charge seen live ends the reminder at once, though the day's facts
+// still say 9 days.
+TEST(BatteryRulesTest, AFullChargeSeenLiveEndsTheLfpReminderAtOnce) {
+  Scenario s = healthyCar();
+  s.vehicle.chemistry = "LFP";
+  s.period.built_ms = s.now;
+  s.period.days_since_full_charge = 9;
+  ASSERT_EQ(of(s, "battery.lfp_full_charge_due").size(), 1u);
+  s.with_live = true;
+  s.live.last_full_ms = s.now - 3'600'000;
+  EXPECT_TRUE(of(s, "battery.lfp_full_charge_due").empty());
 }
 
 TEST(BatteryRulesTest, NmcNeverGetsTheLfpFullCharge) {

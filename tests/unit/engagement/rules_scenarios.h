@@ -67,7 +67,7 @@ inline Scenario healthyCar() {
   r.battery.fleet_typical_percent_per_year = 2.3;
   r.battery.cell_imbalance_mv_max = 20;
   r.charging.sessions = 10;
-  r.charging.dc_sessions = 1;
+  r.charging.dc_sessions = 2;
   r.charging.dc_energy_share = 0.05;
   r.charging.deep_discharge_events = 0;
   r.charging.hot_charging_sessions = 0;
