@@ -74,6 +74,41 @@ TEST(Config, MalformedClockIsRejected) {
   EXPECT_NE(c.error().message.find("engagement.quiet_hours.start"), std::string::npos);
 }
 
+TEST(Config, EngagementThresholdsAndTimeZoneAreTheEngagementComponentsToCheck) {
+  auto c = parse(R"({"engagement": {"time_zone": "Europe/Berlin",
+                                    "thresholds": {"tyre_low_percent": 18}}})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->engagement.time_zone, "Europe/Berlin");
+  EXPECT_EQ(c->engagement.thresholds.tyre_low_percent, 18);
+
+  auto unknown_zone = parse(R"({"engagement": {"time_zone": "Mars/Olympus_Mons"}})");
+  ASSERT_FALSE(unknown_zone.ok());
+  EXPECT_NE(unknown_zone.error().message.find("Mars/Olympus_Mons"), std::string::npos)
+      << unknown_zone.error().message;
+  auto unknown_key = parse(R"({"engagement": {"thresholds": {"tyre_lowest": 1}}})");
+  ASSERT_FALSE(unknown_key.ok());
+  EXPECT_NE(unknown_key.error().message.find("engagement.thresholds.tyre_lowest"),
+            std::string::npos)
+      << unknown_key.error().message;
+}
+
+TEST(Config, LocalApiKeysAreReadAndCheckedTogether) {
+  auto c = parse(R"({"local_api": {"port": 0, "max_connections": 8, "max_streams": 2,
+                                   "unix_socket": "/run/crm-agent/hmi.sock"}})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->local_api.port, 0);
+  EXPECT_EQ(c->local_api.max_streams, 2);
+  EXPECT_EQ(c->local_api.unix_socket, "/run/crm-agent/hmi.sock");
+
+  auto streams = parse(R"({"local_api": {"max_connections": 2, "max_streams": 3}})");
+  ASSERT_FALSE(streams.ok());
+  EXPECT_NE(streams.error().message.find("local_api.max_streams"), std::string::npos)
+      << streams.error().message;
+  auto port = parse(R"({"local_api": {"port": 70000}})");
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.error().message.find("local_api.port"), std::string::npos);
+}
+
 TEST(Config, RecordingSourceNeedsAPath) {
   auto c = parse(R"({"source": {"kind": "recording"}})");
   ASSERT_FALSE(c.ok());
