@@ -265,7 +265,7 @@ TEST_F(HmiEndToEnd, TheDriverBooksAndSnoozesWhatTheCrmSentOnTheLivePage) {
   // stays), and before the page's once-a-minute fetch could have found it.
   ASSERT_TRUE(browser_->evaluate("window.e2eSamePage = true"));
   const auto offer = campaignBody(
-      "offer-e2e-2", "offer", "warning",
+      "offer-e2e-2", "offer", "advisory",
       {{"en", "Winter tyres: 10 % off"}, {"zh-CN", "冬季轮胎九折"}},
       {{"en", "Ask your dealer before 31 January."}, {"zh-CN", "1月31日前咨询经销商。"}});
   ASSERT_EQ(command("campaign", "5b1e0c3a-8d2f-4e6a-9c7b-000000000003", offer)["status"], "ok");

@@ -125,6 +125,9 @@ std::variant<store::CampaignRecord, std::string> parseCampaign(const json& body,
   // at most a warning, shown when parked.
   if (!severity || *severity == engagement::Severity::kCritical)
     return "body.severity: expected \"info\", \"advisory\" or \"warning\"";
+  // A warning is shown in quiet hours: an offer never is.
+  if (c.kind == "offer" && *severity == engagement::Severity::kWarning)
+    return "body.severity: an offer is \"info\" or \"advisory\"";
   c.severity = engagement::severityName(*severity);
   if (auto bad = localised(body, "title", kTitleChars, c.title_en, c.title_zh)) return *bad;
   if (auto bad = localised(body, "message", kMessageChars, c.message_en, c.message_zh)) return *bad;
@@ -192,6 +195,17 @@ std::variant<json, std::string> parseConfig(const json& body,
            " (the CRM may set thresholds, quiet_hours, max_prompts_per_day, "
            "cooldown_days, snooze_hours, expiry_days)";
   if (body.empty()) return std::string("body: expected at least one setting");
+  // The edges at which a finding may interrupt driving are the car's own
+  // safety settings, not the dealer's to move.
+  if (const auto t = body.find("thresholds"); t != body.end() && t->is_object()) {
+    for (const char* key : {"tyre_critical_percent", "brake_fluid_low_percent"}) {
+      if (t->contains(key)) {
+        return std::string("body.thresholds.") + key +
+               ": a safety threshold (it decides what shows while driving); set it in the "
+               "car's configuration";
+      }
+    }
+  }
   engagement::EngagementSettings copy = current;
   if (auto st = engagement::applySettings(body, "body", copy); !st) return st.error().message;
   return body;

@@ -90,8 +90,15 @@ class PromptLog {
     }
     const auto it = index_.find(p.id);
     if (e.event == "delivered" && it != index_.end() &&
-        lines_[it->second]["delivered_ts"].is_null())
-      lines_[it->second]["delivered_ts"] = e.ts_ms;
+        lines_[it->second]["delivered_ts"].is_null()) {
+      // As first seen: a warning that became critical before it could be
+      // shown was shown as critical, with the critical words.
+      auto& line = lines_[it->second];
+      line["delivered_ts"] = e.ts_ms;
+      line["severity"] = engagement::severityName(p.severity);
+      line["title"] = p.title.in(language);
+      line["message"] = p.message.in(language);
+    }
     if (e.event == "delivered") ++delivered_;
   }
 

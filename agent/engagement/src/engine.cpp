@@ -30,9 +30,14 @@ bool waiting(const Prompt& p, std::int64_t now_ms) {
   return p.state == PromptState::kSnoozed && (!p.snoozed_until || *p.snoozed_until <= now_ms);
 }
 
-bool startsCooldown(PromptState state) {
+// Dismiss and accept start the cooldown; so does expiry, but only of a
+// prompt the driver saw (one that expired waiting was never heard). A
+// critical finding is never silenced by an earlier answer: a tyre fixed and
+// flat again is a new danger.
+bool startsCooldown(PromptState state, Severity severity, bool delivered) {
+  if (severity == Severity::kCritical) return false;
   return state == PromptState::kDismissed || state == PromptState::kAccepted ||
-         state == PromptState::kExpired;
+         (state == PromptState::kExpired && delivered);
 }
 
 // Most important first: severity, then the oldest, then the first raised.
@@ -42,15 +47,18 @@ bool moreImportant(const Prompt& a, const Prompt& b) {
   return a.id < b.id;
 }
 
-// Takes the condition's severity, words and flags; true when anything changed.
+// Takes the condition's words, figures and flags; true when anything
+// changed. The severity only rises while the prompt is open: a value
+// hovering at the critical edge must not deliver it again at each crossing.
 bool takeCondition(Prompt& p, const Condition& c) {
   const std::int64_t expires = c.expires_ms != 0 ? c.expires_ms : p.expires_ms;
-  if (p.severity == c.severity && p.title == c.title && p.message == c.message &&
+  const Severity severity = std::max(p.severity, c.severity);
+  if (p.severity == severity && p.title == c.title && p.message == c.message &&
       p.detail_json == c.detail_json && p.booking == c.booking && p.uncapped == c.uncapped &&
       p.expires_ms == expires) {
     return false;
   }
-  p.severity = c.severity;
+  p.severity = severity;
   p.title = c.title;
   p.message = c.message;
   p.detail_json = c.detail_json;
@@ -147,7 +155,11 @@ struct Engine::Impl {
     if (!latest) return latest.error();
     if (!latest->has_value()) return false;
     const auto state = stateFromName((*latest)->state);
-    if (!state || !startsCooldown(*state)) return false;
+    const auto severity = severityFromName((*latest)->severity);
+    if (!state || !severity ||
+        !startsCooldown(*state, *severity, (*latest)->delivered_ms.has_value())) {
+      return false;
+    }
     return now_ms - (*latest)->state_ms <
            static_cast<std::int64_t>(settings.cooldown_days) * civil::kMsPerDay;
   }
@@ -337,6 +349,16 @@ Result<std::vector<Prompt>, store::StoreError> Engine::visible() const {
   }
   std::sort(out.begin(), out.end(), moreImportant);
   return out;
+}
+
+Result<std::vector<Prompt>, store::StoreError> Engine::shownNow(std::int64_t now_ms,
+                                                                bool moving) const {
+  auto all = visible();
+  if (!all) return all.error();
+  std::erase_if(*all, [&](const Prompt& p) {
+    return pastExpiry(p, now_ms) || (moving && p.severity != Severity::kCritical);
+  });
+  return all;
 }
 
 void Engine::onEvent(std::function<void(const LifecycleEvent&)> fn) {

@@ -64,36 +64,44 @@ bool EngagementStage::start(const vehicle::VehicleInfo& vehicle,
 }
 
 bool EngagementStage::readData() {
-  data_ = {};
+  // Read whole, then swapped in: a failed read keeps what was known (an empty
+  // campaign list would withdraw every open campaign prompt).
+  engagement::EngagementData next;
   if (auto tier = store_.meta(store::kProfileTierKey)) {
-    data_.profile.tier = engagement::tierFromName(*tier).value_or(engagement::Tier::kBasic);
+    next.profile.tier = engagement::tierFromName(*tier).value_or(engagement::Tier::kBasic);
   }
   if (auto language = store_.meta(store::kProfileLanguageKey)) {
-    data_.profile.language = engagement::languageFromName(*language);
+    next.profile.language = engagement::languageFromName(*language);
   }
-  data_.profile.dealer_id = store_.meta(store::kProfileDealerKey).value_or("");
+  next.profile.dealer_id = store_.meta(store::kProfileDealerKey).value_or("");
   auto campaigns = store_.campaigns();
   auto appointments = store_.appointments();
-  if (!campaigns || !appointments) {
-    log::error("engagement: cannot read campaigns and appointments: {}",
-               (!campaigns ? campaigns.error() : appointments.error()).message);
+  if (!campaigns || !appointments || store_.takeReadError()) {
+    log::error("engagement: cannot read what the CRM said; keeping what was read before");
     return false;
   }
-  for (const auto& c : *campaigns) data_.campaigns.push_back(toCampaign(c));
-  for (const auto& a : *appointments) data_.appointments.push_back(toAppointment(a));
+  for (const auto& c : *campaigns) next.campaigns.push_back(toCampaign(c));
+  for (const auto& a : *appointments) next.appointments.push_back(toAppointment(a));
+  data_ = std::move(next);
   engine_->setProfile(data_.profile);
   applyOverrides();
   return true;
 }
 
-// After a restart the newest tyre and brake figures are in the store: the
-// rules see them at once instead of the period's old lowest values.
+// After a restart the newest tyre, brake and motion figures are in the
+// store: the rules see them at once instead of the period's old lowest
+// values, and a car restarted mid-drive is known to move.
 void EngagementStage::seedLive() {
   namespace sig = vehicle::sig;
   for (const auto& last : store_.lastValues()) {
     const bool wanted = last.signal == sig::kTyreFrontLeft || last.signal == sig::kTyreFrontRight ||
                         last.signal == sig::kTyreRearLeft || last.signal == sig::kTyreRearRight ||
-                        last.signal == sig::kBrakeFluidLevel;
+                        last.signal == sig::kBrakeFluidLevel || last.signal == sig::kSpeed;
+    if (last.signal == sig::kIsMoving && last.number) {
+      // A restart mid-drive must not take the car for parked.
+      (void)live_.update(vehicle::Sample{last.ts_ms, last.signal, *last.number != 0, 0});
+      continue;
+    }
     if (!wanted || !last.number) continue;
     (void)live_.update(vehicle::Sample{last.ts_ms, last.signal, *last.number, 0});
   }
@@ -137,10 +145,17 @@ bool EngagementStage::refresh(std::int64_t now_ms, const vehicle::VehicleInfo& v
   auto facts = engagement::buildPeriodFacts(store_, vehicle, now_ms, context);
   if (!facts) {
     // Kept: yesterday's picture is better than none; tried again tomorrow.
+    // With no picture at all the rules do not run: they would withdraw
+    // every prompt the picture holds up.
     log::error("engagement: period facts: {}", facts.error().message);
+    if (!period_) {
+      period_unreadable_ = true;
+      return facts.error().code == store::StoreError::kRead;
+    }
     return facts.error().code == store::StoreError::kRead && evaluate(now_ms, vehicle);
   }
   period_ = std::move(facts).value();
+  period_unreadable_ = false;
   return evaluate(now_ms, vehicle);
 }
 
@@ -152,13 +167,16 @@ bool EngagementStage::evaluate(std::int64_t now_ms, const vehicle::VehicleInfo& 
   // The engine's time never goes back: a sample stamped a little behind the
   // wall clock's last evaluation is judged at that evaluation's time.
   if (last_eval_ms_) now_ms = std::max(now_ms, *last_eval_ms_);
+  if (period_unreadable_) return true;  // until the next day's facts
   engagement::Facts facts;
   facts.now_ms = now_ms;
   facts.vehicle = &vehicle;
   facts.period = period_ ? &*period_ : nullptr;
   facts.live = &live_.facts();
   facts.data = &data_;
-  facts.utc_offset_minutes = store_.utcOffsetMinutes();
+  // The zone's offset now (summer time included) dates the words: an
+  // appointment "tomorrow at 09:00" is the driver's 09:00.
+  facts.utc_offset_minutes = engine_->localTime().offsetMinutes(now_ms);
   facts.open = &engine_->openKeys();
   const auto holding = engagement::evaluateRules(facts, settings_, data_.profile.tier);
   last_eval_ms_ = now_ms;

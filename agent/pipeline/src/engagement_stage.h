@@ -59,6 +59,7 @@ class EngagementStage {
   void setShareHistory(bool share);
 
   engagement::Engine& engine() { return *engine_; }
+  bool moving() const { return live_.facts().moving; }
   const engagement::EngagementSettings& settings() const { return settings_; }
   const engagement::EngagementData& data() const { return data_; }
 
@@ -76,6 +77,7 @@ class EngagementStage {
   std::unique_ptr<engagement::Engine> engine_;
   std::optional<std::int64_t> last_eval_ms_;
   double placard_kpa_ = 0;
+  bool period_unreadable_ = false;  // the store has data the facts could not read
 };
 
 }  // namespace crm::pipeline

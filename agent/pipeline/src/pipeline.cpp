@@ -1,5 +1,6 @@
 #include "crm/pipeline/pipeline.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "crm/common/civil_time.h"
@@ -47,16 +48,18 @@ struct Pipeline::Impl {
   // so a morning's action is stamped with the morning.
   std::int64_t carNowMs() const { return engagement.nowMs().value_or(clock.nowMs()); }
 
-  // After an accepted command, what the engagement works from may have changed.
+  // After an accepted command, what the engagement works from may have
+  // changed. One unit of the batch: a failure undoes the evaluation's
+  // writes, never half of them (the command itself stays applied).
   bool afterCommand(const commands::Outcome& outcome, std::int64_t at_ms) {
     if (outcome.status != commands::CommandStatus::kOk) return true;
-    if (commands::isEngagementCommand(outcome.command)) {
-      return engagement.reload(at_ms, ingest.vehicle());
-    }
-    if (outcome.command == "service-record") {
-      return engagement.refresh(at_ms, ingest.vehicle(), reportContext());
-    }
-    return true;
+    const bool engagement_command = commands::isEngagementCommand(outcome.command);
+    if (!engagement_command && outcome.command != "service-record") return true;
+    if (!store.beginUnit()) return false;
+    const bool ok = engagement_command
+                        ? engagement.reload(at_ms, ingest.vehicle())
+                        : engagement.refresh(at_ms, ingest.vehicle(), reportContext());
+    return store.endUnit(ok).ok() && ok;
   }
 
   // Each report period, at the end of a local day. A report that could not
@@ -177,11 +180,37 @@ Result<std::optional<FinalReport>, store::StoreError> Pipeline::finish() {
 
 Status<engagement::ActionError> Pipeline::promptAction(std::int64_t prompt_id,
                                                        engagement::Action action) {
-  return impl_->engagement.engine().act(prompt_id, action, impl_->carNowMs());
+  Impl& im = *impl_;
+  const std::int64_t now = im.carNowMs();
+  // Only what the driver can see may be acted on: while the car moves, the
+  // critical prompts.
+  auto shown = im.engagement.engine().shownNow(now, im.engagement.moving());
+  if (!shown) return fail(engagement::ActionError::kStore, shown.error().message);
+  const bool on_screen = std::any_of(
+      shown->begin(), shown->end(), [&](const engagement::Prompt& p) { return p.id == prompt_id; });
+  const std::string which = "prompt " + std::to_string(prompt_id);
+  if (!on_screen) {
+    auto stored = im.store.prompt(prompt_id);
+    if (!stored) return fail(engagement::ActionError::kStore, stored.error().message);
+    if (!stored->has_value()) {
+      return fail(engagement::ActionError::kUnknownPrompt, which + ": no such prompt");
+    }
+    return fail(engagement::ActionError::kNotActionable, which + " is not shown now");
+  }
+  // One unit of the batch: the prompt's state, its event and any message,
+  // all or nothing (a failed service-request must not leave "accepted").
+  if (auto st = im.store.beginUnit(); !st) {
+    return fail(engagement::ActionError::kStore, st.error().message);
+  }
+  auto done = im.engagement.engine().act(prompt_id, action, now);
+  if (auto st = im.store.endUnit(done.ok()); !st) {
+    return fail(engagement::ActionError::kStore, st.error().message);
+  }
+  return done;
 }
 
 Result<std::vector<engagement::Prompt>, store::StoreError> Pipeline::visiblePrompts() const {
-  return impl_->engagement.engine().visible();
+  return impl_->engagement.engine().shownNow(impl_->carNowMs(), impl_->engagement.moving());
 }
 
 engagement::Language Pipeline::language() const {

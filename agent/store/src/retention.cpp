@@ -63,11 +63,11 @@ void deleteOldEngagement(Db& db, std::int64_t today) {
                "DELETE FROM prompts WHERE state NOT IN ('raised', 'delivered', 'snoozed') "
                "AND state_ms < ?");
   prompts.bind(1, today - kPromptHistory).run();
-  // Events of the prompts just deleted are older still, so this takes them too.
+  // A prompt's events go with it, never before it: a prompt open for more
+  // than the window keeps its whole history until 13 months after it closed.
   Stmt events(db.handle(),
-              "DELETE FROM prompt_events WHERE ts < ? AND prompt_id NOT IN (SELECT id FROM "
-              "prompts WHERE state IN ('raised', 'delivered', 'snoozed'))");
-  events.bind(1, today - kPromptHistory).run();
+              "DELETE FROM prompt_events WHERE prompt_id NOT IN (SELECT id FROM prompts)");
+  events.run();
   Stmt campaigns(db.handle(), "DELETE FROM campaigns WHERE valid_until < ?");
   campaigns.bind(1, today - kEngagementGrace).run();
   Stmt appointments(db.handle(), "DELETE FROM appointments WHERE at_ms < ?");

@@ -20,6 +20,12 @@ json campaignBody() {
             {"zh-CN", "需免费检查安全带。请预约到店。"}}},
           {"valid_until", kNow + 60 * kDay}};
 }
+json offerBody() {
+  json b = campaignBody();
+  b["kind"] = "offer";
+  b["severity"] = "advisory";
+  return b;
+}
 json appointmentBody() {
   return {{"appointment_id", "A-77"},
           {"at", kNow + 3 * kDay},
@@ -91,6 +97,11 @@ std::vector<Bad> engagementRejections() {
        "body.max_prompts_per_day"},
       {"ConfigUnknownThreshold", "config", withBody({{"thresholds", {{"tyre_lowest", 5}}}}),
        "body.thresholds.tyre_lowest"},
+      {"OfferAsWarning", "campaign", bodyWith(offerBody(), "severity", "warning"),
+       "body.severity: an offer is"},
+      {"ConfigMovesASafetyThreshold", "config",
+       withBody({{"thresholds", {{"tyre_critical_percent", 10}}}}),
+       "body.thresholds.tyre_critical_percent: a safety threshold"},
       {"ConfigQuietHoursMalformed", "config",
        withBody({{"quiet_hours", {{"start", "25:00"}, {"end", "07:00"}}}}),
        "body.quiet_hours.start"},

@@ -157,12 +157,35 @@ TEST_F(EngineTest, AConditionThatWorsensUpdatesItsPromptInPlaceAndIsShownAgainAt
   EXPECT_EQ(events_[2].event, "delivered");
   EXPECT_EQ(events_[2].prompt.severity, Severity::kCritical);
 
-  // Better again: updated, not shown again.
+  // Better again: the words follow, the severity stays as high as it got
+  // while open, and it is not shown again.
   tyre.severity = Severity::kWarning;
+  tyre.title = Text{"Front left tyre low", "左前轮胎压低"};
   evaluate({tyre}, kNoon + 2 * kHour, /*moving=*/true);
-  EXPECT_EQ(stored(id).severity, "warning");
+  EXPECT_EQ(stored(id).severity, "critical");
+  EXPECT_EQ(stored(id).title_en, "Front left tyre low");
   EXPECT_EQ(stored(id).state, "delivered");
   EXPECT_EQ(events_.size(), 3U);
+
+  // Hovering at the critical edge: crossing it again shows nothing again.
+  tyre.severity = Severity::kCritical;
+  evaluate({tyre}, kNoon + 3 * kHour, /*moving=*/true);
+  EXPECT_EQ(events_.size(), 3U);
+}
+
+// A critical finding is never silenced by the driver's earlier "dismiss": a
+// tyre fixed and flat again is a new danger. A prompt that expired unseen
+// starts no cooldown either.
+TEST_F(EngineTest, CriticalPromptsAndUnseenExpiriesStartNoCooldown) {
+  start();
+  auto flat = condition("tyres.pressure_low", Severity::kCritical, "rear_right");
+  evaluate({flat}, kNoon);
+  const auto first = store_->openPrompts()->at(0).id;
+  ASSERT_TRUE(engine_->act(first, Action::kDismiss, kNoon + 1).ok());
+  evaluate({}, kNoon + kHour);
+  evaluate({flat}, kNoon + 2 * kHour);
+  ASSERT_EQ(store_->openPrompts()->size(), 1U);
+  EXPECT_NE(store_->openPrompts()->at(0).id, first);
 }
 
 TEST_F(EngineTest, ASnoozedPromptThatWorsensIsShownAgainAtOnce) {

@@ -162,6 +162,38 @@ TEST_F(PipelineTest, ADriversActionIsStampedWithTheLatestTimeTheCarWasSeenAt) {
   EXPECT_EQ(stored->snoozed_until, t0 + 3 * 60'000 + 24 * kHour);
 }
 
+// A card shown while parked is hidden when the car drives off, and cannot be
+// acted on until it parks again (only critical prompts show while moving).
+TEST_F(PipelineTest, WhileTheCarMovesOnlyCriticalPromptsAreShownOrActedOn) {
+  sampleNow(1000);
+  const std::int64_t t0 = clock_.nowMs();
+  const json campaign = {{"id", "7f0c3e1a-0000-4000-8000-000000000004"},
+                         {"issued_at", t0},
+                         {"vin", kVin},
+                         {"body",
+                          {{"campaign_id", "c2"},
+                           {"kind", "service"},
+                           {"severity", "warning"},
+                           {"title", {{"en", "Free check"}, {"zh-CN", "免费检测"}}},
+                           {"message", {{"en", "Book a visit."}, {"zh-CN", "请预约。"}}},
+                           {"valid_until", t0 + 10 * kDay}}}};
+  ASSERT_EQ(pipeline_->command("campaign", campaign.dump()).status, commands::CommandStatus::kOk);
+  const auto id = pipeline_->visiblePrompts().value().at(0).id;
+
+  ASSERT_TRUE(pipeline_->feed(vehicle::Sample{t0 + 1000, sig::kIsMoving, true, 0}));
+  EXPECT_TRUE(pipeline_->visiblePrompts().value().empty());
+  const auto refused = pipeline_->promptAction(id, engagement::Action::kDismiss);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, engagement::ActionError::kNotActionable);
+  EXPECT_EQ(store_->prompt(id).value()->state, "delivered");
+
+  ASSERT_TRUE(pipeline_->feed(vehicle::Sample{t0 + 2000, sig::kIsMoving, false, 0}));
+  ASSERT_EQ(pipeline_->visiblePrompts().value().size(), 1U);
+  EXPECT_TRUE(pipeline_->promptAction(id, engagement::Action::kDismiss).ok());
+  EXPECT_EQ(pipeline_->promptAction(id + 100, engagement::Action::kDismiss).error().code,
+            engagement::ActionError::kUnknownPrompt);
+}
+
 TEST_F(PipelineTest, FinishClosesTheLastDayAndReportsThePeriodEndingAtTheLastSample) {
   sampleNow(1000);
   clock_.advance(3 * kHour);

@@ -96,6 +96,10 @@ class Engine {
 
   // Prompts delivered and open now (the HMI's list), most important first.
   Result<std::vector<Prompt>, store::StoreError> visible() const;
+  // What the driver may see at `now_ms`: the delivered, open prompts not yet
+  // past their expiry and, while the car moves, only the critical ones (a
+  // card shown while parked is hidden when the car drives off).
+  Result<std::vector<Prompt>, store::StoreError> shownNow(std::int64_t now_ms, bool moving) const;
 
   // Every lifecycle step, as it is staged.
   void onEvent(std::function<void(const LifecycleEvent&)> fn);
