@@ -60,7 +60,7 @@ ClientFigures runClient(int port, const std::atomic<bool>& stop) {
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return out;
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  const std::string request = "GET /hmi/v1/prompts HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string request = "GET /hmi/v1/prompts HTTP/1.1\r\nHost: localhost\r\n\r\n";
   std::vector<double> lat;
   std::string buf;
   char chunk[4096];

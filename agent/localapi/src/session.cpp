@@ -19,6 +19,16 @@
 namespace crm::localapi {
 namespace {
 
+// "127.0.0.1", "localhost", "[::1]" or any 127.x address, with or without a
+// port; HTTP/1.0 clients may send no Host at all.
+bool isLoopbackHost(std::string_view host) {
+  if (host.empty()) return true;
+  if (host.front() == '[') return host.substr(0, 5) == "[::1]";
+  const auto colon = host.find(':');
+  const std::string_view name = host.substr(0, colon);
+  return name == "localhost" || name.substr(0, 4) == "127.";
+}
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -191,6 +201,15 @@ class Session : public Connection, public std::enable_shared_from_this<Session<P
     r.authorization = std::string_view(auth.data(), auth.size());
     r.body = req.body();
 
+    // A web page elsewhere may point a name at 127.0.0.1 (DNS rebinding)
+    // and have the head unit's browser call us: such a request carries its
+    // own host name. Only loopback names are served over TCP.
+    const auto host = req[http::field::host];
+    if (core_->socket_path.empty() && !isLoopbackHost(std::string_view(host.data(), host.size()))) {
+      answer(errorResponse(403, "forbidden_host", "only a loopback Host is served"),
+             req.keep_alive(), req.version());
+      return;
+    }
     Routes* routes = core_->routesFor(r.path);
     Response res =
         routes ? routes->handle(r) : errorResponse(404, "not_found", "no resource at this path");

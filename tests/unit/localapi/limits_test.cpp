@@ -75,6 +75,28 @@ TEST(LimitsTest, NotHttpIs400AndClosed) {
   EXPECT_TRUE(c.closedWithin(milliseconds(3000)));
 }
 
+// DNS rebinding: a page elsewhere points its own name at 127.0.0.1 and has
+// the head unit's browser post an action. Its Host gives it away.
+TEST(LimitsTest, ARequestForAnotherHostIsRefusedAndReachesNothing) {
+  ServerHarness server;
+  const std::string body = R"({"action": "accept"})";
+  for (const std::string host : {"evil.example", "evil.example:8790", "10.0.0.7"}) {
+    Client c(server.port());
+    ASSERT_TRUE(c.send("POST /hmi/v1/prompts/1/actions HTTP/1.1\r\nHost: " + host +
+                       "\r\nContent-Type: application/json\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body));
+    const auto r = c.read();
+    EXPECT_EQ(r.status, 403) << host;
+    EXPECT_NE(r.body.find("forbidden_host"), std::string::npos) << r.body;
+  }
+  EXPECT_TRUE(server.backend().actions().empty());
+  for (const std::string host : {"localhost", "127.0.0.1:8790", "[::1]:8790"}) {
+    Client c(server.port());
+    ASSERT_TRUE(c.send("GET /hmi/v1/prompts HTTP/1.1\r\nHost: " + host + "\r\n\r\n"));
+    EXPECT_EQ(c.read().status, 200) << host;
+  }
+}
+
 TEST(LimitsTest, ClientThatSendsHalfARequestIsClosedAfterTheReadTimeout) {
   auto o = testOptions();
   o.read_timeout_ms = 300;
