@@ -341,6 +341,9 @@ class Daemon {
     config_.report_period_days = next.report_period_days;
     pipeline_.setReportPeriodDays(next.report_period_days);
     pipeline_.setMaintenance(next.maintenance.table);
+    // Committed first, so that consent withdrawn also takes back the prompt
+    // history the open batch holds.
+    if (!commitNow()) ++failed_commits_;
     pipeline_.setEngagement(next.engagement, next.privacy.share_prompt_history);
     config_.log_level = next.log_level;
     config_.storage.commit_interval_ms = next.storage.commit_interval_ms;

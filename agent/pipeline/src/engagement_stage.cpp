@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crm/common/log.h"
+#include "crm/common/wire.h"
 #include "crm/engagement/rules.h"
 #include "crm/store/meta_keys.h"
 
@@ -47,7 +48,8 @@ std::unique_ptr<engagement::Engine> makeEngine(store::Store& store,
 
 EngagementStage::EngagementStage(store::Store& store, engagement::EngagementSettings settings,
                                  bool share_prompt_history)
-    : store_(store),
+    : share_history_(share_prompt_history),
+      store_(store),
       file_settings_(settings),
       settings_(std::move(settings)),
       engine_(makeEngine(store, settings_, share_prompt_history, {})) {}
@@ -195,7 +197,38 @@ void EngagementStage::setFileSettings(engagement::EngagementSettings settings) {
 }
 
 void EngagementStage::setShareHistory(bool share) {
+  const bool revoked = share_history_ && !share;
+  share_history_ = share;
   engine_->setShareHistory(share);
+  if (revoked) withdrawQueuedHistory();
+}
+
+// Consent withdrawn: prompt history still waiting in the outbox is taken
+// back, not sent (what the broker already has cannot be).
+void EngagementStage::withdrawQueuedHistory() {
+  const std::string_view topic = wire::spec(wire::Kind::kPrompts).topic;
+  std::int64_t after = 0, withdrawn = 0;
+  for (;;) {
+    auto batch = store_.pendingOutbox(after, 500);
+    if (!batch) {
+      log::error("engagement: queued prompt history not withdrawn: {}", batch.error().message);
+      return;
+    }
+    if (batch->empty()) break;
+    for (const auto& m : *batch) {
+      after = m.seq;
+      if (m.kind != topic) continue;
+      if (auto st = store_.ackOutbox(m.seq); !st) {
+        log::error("engagement: queued prompt history not withdrawn: {}", st.error().message);
+        return;
+      }
+      ++withdrawn;
+    }
+  }
+  if (withdrawn > 0) {
+    log::info("engagement: consent withdrawn; {} queued prompts messages will not be sent",
+              withdrawn);
+  }
 }
 
 }  // namespace crm::pipeline

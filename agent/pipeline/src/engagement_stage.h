@@ -56,6 +56,7 @@ class EngagementStage {
 
   // The configuration file's settings changed (SIGHUP): CRM overrides stay.
   void setFileSettings(engagement::EngagementSettings settings);
+  // Consent withdrawn: prompts messages still queued are taken back (staged).
   void setShareHistory(bool share);
 
   engagement::Engine& engine() { return *engine_; }
@@ -67,7 +68,9 @@ class EngagementStage {
   bool readData();
   void applyOverrides();
   void seedLive();
+  void withdrawQueuedHistory();
 
+  bool share_history_ = false;
   store::Store& store_;
   engagement::EngagementSettings file_settings_;
   engagement::EngagementSettings settings_;

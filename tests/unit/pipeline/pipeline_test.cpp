@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "crm/common/civil_time.h"
@@ -192,6 +194,35 @@ TEST_F(PipelineTest, WhileTheCarMovesOnlyCriticalPromptsAreShownOrActedOn) {
   EXPECT_TRUE(pipeline_->promptAction(id, engagement::Action::kDismiss).ok());
   EXPECT_EQ(pipeline_->promptAction(id + 100, engagement::Action::kDismiss).error().code,
             engagement::ActionError::kUnknownPrompt);
+}
+
+// The driver withdraws consent: prompt history still waiting in the outbox
+// is not sent; service requests and everything else stay.
+TEST_F(PipelineTest, WithdrawnConsentTakesBackQueuedPromptHistory) {
+  PipelineOptions p;
+  p.vehicle.vin = kVin;
+  p.share_prompt_history = true;
+  pipeline_ = std::make_unique<Pipeline>(*store_, clock_, p);
+  sampleNow(1000);
+  const std::int64_t t0 = clock_.nowMs();
+  const json campaign = {{"id", "7f0c3e1a-0000-4000-8000-000000000005"},
+                         {"issued_at", t0},
+                         {"vin", kVin},
+                         {"body",
+                          {{"campaign_id", "c3"},
+                           {"kind", "service"},
+                           {"severity", "warning"},
+                           {"title", {{"en", "Free check"}, {"zh-CN", "免费检测"}}},
+                           {"message", {{"en", "Book a visit."}, {"zh-CN", "请预约。"}}},
+                           {"valid_until", t0 + 10 * kDay}}}};
+  ASSERT_EQ(pipeline_->command("campaign", campaign.dump()).status, commands::CommandStatus::kOk);
+  auto kinds = committedKinds();
+  ASSERT_EQ(std::count(kinds.begin(), kinds.end(), "prompts"), 2);  // raised, delivered
+
+  pipeline_->setEngagement({}, /*share_prompt_history=*/false);
+  kinds = committedKinds();
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "prompts"), 0);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "cmd-result"), 1);
 }
 
 TEST_F(PipelineTest, FinishClosesTheLastDayAndReportsThePeriodEndingAtTheLastSample) {
