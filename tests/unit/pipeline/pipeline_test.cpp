@@ -59,6 +59,23 @@ class PipelineTest : public ::testing::Test {
         .dump();
   }
 
+  // A service campaign at warning (shown when parked, whatever the hour),
+  // issued at `t0` and valid ten days.
+  static std::string serviceCampaign(const std::string& id, const std::string& campaign,
+                                     std::int64_t t0) {
+    return json{{"id", id},
+                {"issued_at", t0},
+                {"vin", kVin},
+                {"body",
+                 {{"campaign_id", campaign},
+                  {"kind", "service"},
+                  {"severity", "warning"},
+                  {"title", {{"en", "Free check"}, {"zh-CN", "免费检测"}}},
+                  {"message", {{"en", "Book a visit."}, {"zh-CN", "请预约。"}}},
+                  {"valid_until", t0 + 10 * kDay}}}}
+        .dump();
+  }
+
   crm::testing::TempDir dir_;
   os::ManualClock clock_{kT0 + kHour};
   std::unique_ptr<store::Store> store_;
@@ -138,17 +155,11 @@ TEST_F(PipelineTest, ACommandIsJudgedAtTheClocksNow) {
 TEST_F(PipelineTest, ADriversActionIsStampedWithTheLatestTimeTheCarWasSeenAt) {
   sampleNow(1000);
   const std::int64_t t0 = clock_.nowMs();
-  const json campaign = {{"id", "7f0c3e1a-0000-4000-8000-000000000003"},
-                         {"issued_at", t0},
-                         {"vin", kVin},
-                         {"body",
-                          {{"campaign_id", "c1"},
-                           {"kind", "service"},
-                           {"severity", "warning"},
-                           {"title", {{"en", "Free check"}, {"zh-CN", "免费检测"}}},
-                           {"message", {{"en", "Book a visit."}, {"zh-CN", "请预约。"}}},
-                           {"valid_until", t0 + 10 * kDay}}}};
-  ASSERT_EQ(pipeline_->command("campaign", campaign.dump()).status, commands::CommandStatus::kOk);
+  ASSERT_EQ(
+      pipeline_
+          ->command("campaign", serviceCampaign("7f0c3e1a-0000-4000-8000-000000000003", "c1", t0))
+          .status,
+      commands::CommandStatus::kOk);
   auto shown = pipeline_->visiblePrompts().value();
   ASSERT_EQ(shown.size(), 1U);
   EXPECT_EQ(shown[0].rule, "campaign.c1");
@@ -169,17 +180,11 @@ TEST_F(PipelineTest, ADriversActionIsStampedWithTheLatestTimeTheCarWasSeenAt) {
 TEST_F(PipelineTest, WhileTheCarMovesOnlyCriticalPromptsAreShownOrActedOn) {
   sampleNow(1000);
   const std::int64_t t0 = clock_.nowMs();
-  const json campaign = {{"id", "7f0c3e1a-0000-4000-8000-000000000004"},
-                         {"issued_at", t0},
-                         {"vin", kVin},
-                         {"body",
-                          {{"campaign_id", "c2"},
-                           {"kind", "service"},
-                           {"severity", "warning"},
-                           {"title", {{"en", "Free check"}, {"zh-CN", "免费检测"}}},
-                           {"message", {{"en", "Book a visit."}, {"zh-CN", "请预约。"}}},
-                           {"valid_until", t0 + 10 * kDay}}}};
-  ASSERT_EQ(pipeline_->command("campaign", campaign.dump()).status, commands::CommandStatus::kOk);
+  ASSERT_EQ(
+      pipeline_
+          ->command("campaign", serviceCampaign("7f0c3e1a-0000-4000-8000-000000000004", "c2", t0))
+          .status,
+      commands::CommandStatus::kOk);
   const auto id = pipeline_->visiblePrompts().value().at(0).id;
 
   ASSERT_TRUE(pipeline_->feed(vehicle::Sample{t0 + 1000, sig::kIsMoving, true, 0}));
@@ -205,17 +210,11 @@ TEST_F(PipelineTest, WithdrawnConsentTakesBackQueuedPromptHistory) {
   pipeline_ = std::make_unique<Pipeline>(*store_, clock_, p);
   sampleNow(1000);
   const std::int64_t t0 = clock_.nowMs();
-  const json campaign = {{"id", "7f0c3e1a-0000-4000-8000-000000000005"},
-                         {"issued_at", t0},
-                         {"vin", kVin},
-                         {"body",
-                          {{"campaign_id", "c3"},
-                           {"kind", "service"},
-                           {"severity", "warning"},
-                           {"title", {{"en", "Free check"}, {"zh-CN", "免费检测"}}},
-                           {"message", {{"en", "Book a visit."}, {"zh-CN", "请预约。"}}},
-                           {"valid_until", t0 + 10 * kDay}}}};
-  ASSERT_EQ(pipeline_->command("campaign", campaign.dump()).status, commands::CommandStatus::kOk);
+  ASSERT_EQ(
+      pipeline_
+          ->command("campaign", serviceCampaign("7f0c3e1a-0000-4000-8000-000000000005", "c3", t0))
+          .status,
+      commands::CommandStatus::kOk);
   auto kinds = committedKinds();
   ASSERT_EQ(std::count(kinds.begin(), kinds.end(), "prompts"), 2);  // raised, delivered
 
