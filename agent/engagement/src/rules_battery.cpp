@@ -3,6 +3,7 @@
 // docs/engagement.md, "Rules".
 #include <algorithm>
 
+#include "crm/common/civil_time.h"
 #include "rules_internal.h"
 
 namespace crm::engagement::detail {
@@ -39,9 +40,21 @@ void sohLow(const RuleInput& in, const reports::HealthReport& r) {
        true);
 }
 
+// A battery loses 2-3 % in its first year, then the curve flattens: a rate
+// measured within the first year says nothing about ageing faster than the
+// fleet (2.3 %/yr over life), so the rule waits for the car's first
+// birthday (from vehicle.delivered; unknown: the rate alone decides).
+bool inFirstYear(const RuleInput& in) {
+  if (in.facts.vehicle == nullptr) return false;
+  const auto delivered = civil::dayNumber(in.facts.vehicle->delivered);
+  if (!delivered) return false;
+  const std::int64_t today = in.facts.now_ms / civil::kMsPerDay;
+  return today - *delivered < 365;
+}
+
 void degradationFast(const RuleInput& in, const reports::HealthReport& r) {
   const auto& rate = r.battery.degradation_percent_per_year;
-  if (!rate) return;
+  if (!rate || inFirstYear(in)) return;
   const double raise = in.t.degradation_fast_percent_per_year;
   if (!holdsAbove(*rate, raise, raise * kDegradationClearShare,
                   in.open("battery.degradation_fast")))

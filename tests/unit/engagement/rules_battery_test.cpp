@@ -158,6 +158,19 @@ TEST(BatteryRulesTest, AFullChargeSeenLiveEndsTheLfpReminderAtOnce) {
   EXPECT_TRUE(of(s, "battery.lfp_full_charge_due").empty());
 }
 
+// The first year's 2-3 % is how batteries start, not a habit: a car younger
+// than a year hears nothing of its rate, however high.
+TEST(BatteryRulesTest, DegradationWaitsForTheCarsFirstBirthday) {
+  Scenario s = healthyCar();
+  s.period.report.battery.degradation_percent_per_year = 4.0;
+  s.vehicle.delivered = "2026-01-01";  // under six months before kNow (2026-06-15)
+  EXPECT_TRUE(of(s, "battery.degradation_fast").empty());
+  s.vehicle.delivered = "2025-01-10";
+  EXPECT_EQ(of(s, "battery.degradation_fast").size(), 1u);
+  s.vehicle.delivered = "";  // unknown: the rate alone decides
+  EXPECT_EQ(of(s, "battery.degradation_fast").size(), 1u);
+}
+
 TEST(BatteryRulesTest, NmcNeverGetsTheLfpFullCharge) {
   Scenario s = healthyCar();
   s.period.days_since_full_charge = 60;
