@@ -47,6 +47,7 @@ class Db {
     sqlite3_finalize(st);
     return out;
   }
+  std::string lastError() const { return sqlite3_errmsg(db_); }
   bool inTransaction(const std::function<void()>& fn) {
     if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return false;
     fn();
@@ -133,6 +134,7 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
   std::map<std::int64_t, std::string> committed;  // every outbox (seq, id) seen committed
   std::set<std::string> commands_taken;           // every command id seen committed
   int kills_while_ingesting = 0;
+  int killed_before_cache = 0;
 
   for (int i = 0; i < kKills; ++i) {
     Process agent(agentCommand({"--config", dir.file("agent.json")}), dir.path());
@@ -146,9 +148,16 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
     ASSERT_TRUE(e.has_value());
     if (e->signal == SIGKILL) ++kills_while_ingesting;
 
+    // Killed before it had made its cache (a slow start on a loaded
+    // machine): nothing was committed, there is nothing to check.
+    if (!std::filesystem::exists(db_path)) {
+      ASSERT_TRUE(before.outbox.empty()) << "after kill " << i;
+      ++killed_before_cache;
+      continue;
+    }
     Db db(db_path);
     auto check = db.rows("PRAGMA integrity_check");
-    ASSERT_FALSE(check.empty());
+    ASSERT_FALSE(check.empty()) << "after kill " << i << ": " << db.lastError();
     ASSERT_EQ(check[0][0], "ok") << "after kill " << i;
     auto kept = db.rows("SELECT count(*), coalesce(sum(ts),0) FROM samples WHERE rowid <= " +
                         before.max_rowid);
@@ -165,6 +174,7 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
     }
   }
   EXPECT_GE(kills_while_ingesting, kKills - 1);
+  EXPECT_LE(killed_before_cache, kKills / 10) << "the agent hardly ever got to work";
   // A restart racing a reader's lock must wait, never take the cache for
   // corrupt and start a fresh one.
   for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
