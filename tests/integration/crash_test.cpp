@@ -130,7 +130,9 @@ TEST(Crash, KillNineAtRandomMomentsLosesNothingCommittedAndNeverReusesSeq) {
   };
 
   std::mt19937 rng(20261125);
-  std::uniform_int_distribution<int> pause_ms(40, 600);
+  // From a kill during start-up (the cache opening, the day's engagement
+  // facts read back) to one well into ingesting, committing and answering.
+  std::uniform_int_distribution<int> pause_ms(40, 1200);
   std::map<std::int64_t, std::string> committed;  // every outbox (seq, id) seen committed
   std::set<std::string> commands_taken;           // every command id seen committed
   int kills_while_ingesting = 0;
