@@ -15,7 +15,7 @@ struct PromptRecord {
   std::int64_t id = 0;  // assigned by addPrompt
   std::string rule, subject;
   std::string severity;  // info | advisory | warning | critical
-  std::string state;     // raised | delivered | accepted | snoozed | dismissed | expired | withdrawn
+  std::string state;  // raised | delivered | accepted | snoozed | dismissed | expired | withdrawn
   std::string title_en, title_zh, message_en, message_zh;
   bool booking = false;
   bool uncapped = false;
