@@ -5,6 +5,7 @@
 // closed.
 #include <algorithm>
 #include <array>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core.hpp>
@@ -58,12 +59,16 @@ bool isParseError(const beast::error_code& ec) {
          ec != http::error::partial_message && ec != http::error::end_of_stream;
 }
 
-template <class Protocol>
-class Session : public Connection, public std::enable_shared_from_this<Session<Protocol>> {
+// One class for TCP and Unix-socket connections: the generic protocol holds
+// either, so Beast's operations are compiled once (they were most of the
+// library's build time, twice over).
+using Protocol = asio::generic::stream_protocol;
+
+class Session : public Connection, public std::enable_shared_from_this<Session> {
   using Stream = beast::basic_stream<Protocol, asio::any_io_executor, beast::unlimited_rate_policy>;
 
  public:
-  Session(std::shared_ptr<Server::Core> core, typename Protocol::socket socket)
+  Session(std::shared_ptr<Server::Core> core, Protocol::socket socket)
       : core_(std::move(core)),
         options_(core_->options),
         stream_(std::move(socket)),
@@ -368,20 +373,19 @@ class Session : public Connection, public std::enable_shared_from_this<Session<P
   std::array<char, 256> scratch_{};
 };
 
-template <class Protocol>
-void start(std::shared_ptr<Server::Core> core, typename Protocol::socket socket) {
-  std::make_shared<Session<Protocol>>(std::move(core), std::move(socket))->start();
+void start(std::shared_ptr<Server::Core> core, Protocol::socket socket) {
+  std::make_shared<Session>(std::move(core), std::move(socket))->start();
 }
 
 }  // namespace
 
 void startSession(std::shared_ptr<Server::Core> core, boost::asio::ip::tcp::socket socket) {
-  start<asio::ip::tcp>(std::move(core), std::move(socket));
+  start(std::move(core), Protocol::socket(std::move(socket)));
 }
 
 void startSession(std::shared_ptr<Server::Core> core,
                   boost::asio::local::stream_protocol::socket socket) {
-  start<asio::local::stream_protocol>(std::move(core), std::move(socket));
+  start(std::move(core), Protocol::socket(std::move(socket)));
 }
 
 }  // namespace crm::localapi
