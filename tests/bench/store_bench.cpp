@@ -5,8 +5,9 @@
 //
 // 1. Raw baseline: prepared INSERTs of the same rows into a table of the same
 //    width and index, in WAL mode, batched in transactions of the same size,
-//    synchronous=FULL like the store. The store adds validation-free ingest
-//    work: change-based reduction, hourly and daily roll-ups, the batch.
+//    synchronous=FULL and the same page size as the store. The store adds
+//    validation-free ingest work: change-based reduction, hourly and daily
+//    roll-ups, the batch.
 // 2. Replay: `crm-agent simulate` a year of the private profile to a file,
 //    then time `runReplay` on it (parse, validate, store, telemetry, outbox).
 // 3. Writes while driving: three simulated days fed to the store as the
@@ -58,11 +59,15 @@ crm::vehicle::Sample row(int i) {
 double rawInsertsPerSecond(const std::string& path, int n) {
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
+  const std::string page_size =
+      "PRAGMA page_size=" + std::to_string(crm::store::StoreOptions{}.page_bytes) + ";";
   sqlite3_exec(
       db,
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-      "CREATE TABLE samples(signal INTEGER NOT NULL, ts INTEGER NOT NULL, num REAL, text TEXT);"
-      "CREATE INDEX samples_by_signal_ts ON samples(signal, ts);",
+      (page_size +
+       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+       "CREATE TABLE samples(signal INTEGER NOT NULL, ts INTEGER NOT NULL, num REAL, text TEXT);"
+       "CREATE INDEX samples_by_signal_ts ON samples(signal, ts);")
+          .c_str(),
       nullptr, nullptr, nullptr);
   sqlite3_stmt* ins = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO samples(signal, ts, num, text) VALUES(?,?,?,?)", -1, &ins,

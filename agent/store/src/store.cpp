@@ -182,10 +182,13 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
     if (im.db.open(options.path) != SQLITE_OK) return cannot(im.db.lastError());
     sqlite3_busy_timeout(im.db.handle(), options.busy_timeout_ms);
   }
-  // Incremental vacuum lets retention give flash back. It must be chosen
+  // Incremental vacuum lets retention give flash back. It (and the page
+  // size) must be chosen
   // before the file has its first page, and so before the switch to WAL,
   // which writes one (set after it, it silently did nothing).
   if (im.db.queryInt("PRAGMA page_count").value_or(1) == 0) {
+    // The page size first: the vacuum mode pragma fixes it otherwise.
+    im.db.exec("PRAGMA page_size = " + std::to_string(options.page_bytes));
     im.db.exec("PRAGMA auto_vacuum = INCREMENTAL");
   }
   // WAL: readers (crm-agentctl, tests) never block the writer, and a crash
