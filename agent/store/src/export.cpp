@@ -1,5 +1,5 @@
 // The data export (crm/store/personal.h; the document is described in
-// docs/privacy.md, its schema in docs/schemas/data-export.json). Every
+// docs/privacy.md, its schema in docs/local-api/schemas/data-export.json). Every
 // record the cache keeps is in it row by row, except what is too large to
 // be useful that way: raw samples of technical signals and hourly roll-ups
 // are summarised (the daily roll-ups carry the same measures by day);

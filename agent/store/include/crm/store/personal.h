@@ -47,7 +47,7 @@ struct ExportOptions {
   // Raw samples of personal signals (locations) are exported row by row up
   // to this many per signal, newest first kept; other raw samples are
   // summarised (count, time range). 100,000 location samples are about
-  // 4 MB of JSON: the whole document stays well under the cache's size.
+  // 3 MB of JSON: the whole document stays well under the cache's size.
   std::int64_t max_personal_samples = 100'000;
 };
 
@@ -99,7 +99,7 @@ class PersonalData {
 
   // One JSON document (schema kDataExportSchema, docs/privacy.md) with all
   // the personal and vehicle data the cache holds, staged writes included.
-  // Built in memory: about 3 MB for each year of the car's life plus the
+  // Built in memory: about 1.5 MB for each year of the car's life plus the
   // personal samples (bounded above). Errors: kRead when a read failed.
   virtual Result<nlohmann::json, StoreError> exportData(const ExportOptions& options) const = 0;
 };
