@@ -7,8 +7,9 @@
 //  - the free space of pages still in use and the free pages, which may hold
 //    stale copies left by deletes and updates made before secure_delete was
 //    on (older agents, an SQLite built without it): tables that keep rows
-//    beside the erased ones are rewritten, which zeroes every page they had,
-//    and every free page is overwritten with zeros;
+//    beside the erased ones are rewritten, which zeroes every page they had;
+//    free pages leave the file (incremental vacuum) or are overwritten with
+//    zeros (a cache still waiting for its switch to incremental vacuum);
 //  - the WAL, whose older frames still hold the pages as they were: the
 //    commit that makes the erase durable checkpoints it into the file and
 //    truncates it to zero bytes (finishErase).
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <initializer_list>
 #include <string_view>
 #include <system_error>
 
@@ -170,9 +172,15 @@ Result<ErasedCounts, StoreError> Store::erasePersonal() {
   }
   // Recorded with the erase: a crash before the WAL is truncated leaves the
   // mark, and the next open finishes the job.
-  ok = ok && e.run("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, '1')", {kErasePendingKey});
+  ok = ok && e.run("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, '1')", {kErasePendingKey})
+                 .has_value();
   for (std::size_t i = 0; ok && i < kRewritten.size(); ++i) ok = e.rewrite(kRewritten[i]);
-  ok = ok && e.zeroFreePages();
+  // With incremental vacuum (every cache once its switch has run) the free
+  // pages leave the file at the commit (finishErase): the pages moved into
+  // their place overwrite them, the rest is cut off. Without it they stay,
+  // and are overwritten here.
+  const bool gives_pages_back = im.db.queryInt("PRAGMA auto_vacuum").value_or(0) == 2;
+  ok = ok && (gives_pages_back || e.zeroFreePages());
   if (!ok) {
     im.db.exec("ROLLBACK TO erase; RELEASE erase");
     // After a full disk SQLite may have rolled the whole batch back itself.
