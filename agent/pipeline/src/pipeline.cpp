@@ -59,6 +59,7 @@ struct Pipeline::Impl {
     if (!store.beginUnit()) return false;
     bool ok = false;
     if (erase) {
+      analytics.forgetOpenTrip();
       ok = engagement.forget(at_ms, ingest.vehicle(), reportContext());
     } else if (engagement_command) {
       ok = engagement.reload(at_ms, ingest.vehicle());
@@ -224,6 +225,7 @@ Result<store::ErasedCounts, store::StoreError> Pipeline::erasePersonal() {
     return erased.error();
   }
   if (auto st = im.store.endUnit(true); !st) return st.error();
+  im.analytics.forgetOpenTrip();
   // As after the command: the erase stays even if the evaluation that
   // follows fails (it runs again within a minute).
   if (auto st = im.store.beginUnit(); !st) return st.error();

@@ -153,6 +153,36 @@ TEST_F(PrivacyTest, TheTechniciansEraseDoesWhatTheCommandDoes) {
   ASSERT_NO_FATAL_FAILURE(expectTheDriverForgotten());
 }
 
+// A trip under way when the erase arrives is recorded from the erase on:
+// nothing driven before it is written afterwards.
+TEST_F(PrivacyTest, ATripUnderWayIsRecordedFromTheEraseOn) {
+  auto feed = [&](vehicle::SignalId signal, vehicle::Value value) {
+    ASSERT_TRUE(pipeline_->feed(vehicle::Sample{clock_.nowMs(), signal, std::move(value), 0}));
+  };
+  ASSERT_NO_FATAL_FAILURE(sampleNow());
+  clock_.advance(60'000);
+  feed(sig::kIsMoving, true);
+  feed(sig::kTraveledDistance, 1'000'000.0);
+  clock_.advance(5 * 60'000);
+  feed(sig::kTraveledDistance, 1'005'000.0);
+  const std::int64_t before_erase = clock_.nowMs();
+  clock_.advance(60'000);
+  feed(sig::kSocCurrent, 69.0);
+  ASSERT_EQ(send("erase", "00000000-0000-4000-8000-000000000004", {{"scope", "personal"}}).status,
+            commands::CommandStatus::kOk);
+  clock_.advance(5 * 60'000);
+  feed(sig::kTraveledDistance, 1'012'000.0);
+  feed(sig::kIsMoving, false);
+  clock_.advance(60'000);
+  feed(sig::kSocCurrent, 68.0);
+  ASSERT_TRUE(store_->commit().ok());
+
+  const auto trips = store_->trips(0, kT0 + kDay);
+  ASSERT_EQ(trips.size(), 1U);
+  EXPECT_GE(trips[0].start_ms, before_erase);
+  EXPECT_DOUBLE_EQ(trips[0].distance_km, 7.0);
+}
+
 TEST_F(PrivacyTest, ARejectedEraseForgetsNothing) {
   ASSERT_NO_FATAL_FAILURE(knowTheDriver());
 
