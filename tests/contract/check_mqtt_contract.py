@@ -3,8 +3,8 @@
 
 Reads the message kinds from the agent's own table (`crm-agent contract`):
 every kind this version sends must have a schema whose name is the table's.
-Replays the given recordings and one written here (with commands, good and
-bad) through `crm-agent replay`, then validates every line of outbox.jsonl:
+Replays the given recordings and two written here (with commands, good and
+bad; the erase in the second) through `crm-agent replay`, then validates every line of outbox.jsonl:
 its topic is a kind of the table, its retain flag the table's, its payload
 valid against envelope.json and against that kind's schema, and report.json
 against the health report's body. The command bodies written here are checked against the
@@ -55,6 +55,12 @@ COMMANDS = [("service-record", GOOD_SERVICE, "ok", "cmd-service-record.json"),
             ("config", {"max_prompts_per_day": 2, "quiet_hours": {"start": "21:00", "end": "07:00"}},
              "ok", "cmd-config.json"),
             ("config", {"time_zone": "Europe/Berlin"}, "rejected", "cmd-config.json")]
+# In a recording of their own: an erase takes back the prompts messages still
+# queued, which the commands' replay must keep for MUST_SEE.
+ERASE_COMMANDS = [("customer-profile", PROFILE, "ok", "cmd-customer-profile.json"),
+                  ("erase", {"scope": "personal"}, "ok", "cmd-erase.json"),
+                  ("erase", {"scope": "everything"}, "rejected", "cmd-erase.json"),
+                  ("erase", {}, "rejected", "cmd-erase.json")]
 
 
 def load_schemas(folder):
@@ -79,7 +85,7 @@ def load_schemas(folder):
     return schemas, validator
 
 
-def command_recording(path):
+def command_recording(path, commands):
     lines = []
     # A parked car for two days, every 30 min, silent for 5 h of the first
     # day and 20 points fuller after it: an inferred charging session.
@@ -88,7 +94,7 @@ def command_recording(path):
         lines.append({"ts": ts, "path": "Vehicle.TraveledDistance", "value": 100_000})
         lines.append({"ts": ts, "path": "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current",
                       "value": round(60 - i * 0.1 + (20 if i >= 20 else 0), 1)})
-    for n, (command, body, _, _) in enumerate(COMMANDS):  # on the second day, in order
+    for n, (command, body, _, _) in enumerate(commands):  # on the second day, in order
         lines.append({"ts": T0 + DAY + 3_600_000 + n, "command": command, "body": body})
     lines.sort(key=lambda line: line["ts"])  # stable: samples of one ts keep their order
     vehicle = {"vehicle": {"vin": VIN, "model": "sim-ev-75", "nominal_capacity_kwh": 75.0,
@@ -107,7 +113,7 @@ def main(agent, schema_dir, work_dir, recordings):
     by_kind = {s["properties"]["schema"]["const"]: validator(s) for s in schemas.values()
                if {"$ref": "envelope.json"} in s.get("allOf", [])}
     report_body = validator({"$ref": "health-report.json#/$defs/body"})
-    failures, seen, results = [], set(), []
+    failures, seen, results = [], set(), {}
 
     table = json.loads(subprocess.run([agent, "contract"], capture_output=True, text=True,
                                       check=True).stdout)["kinds"]
@@ -123,8 +129,11 @@ def main(agent, schema_dir, work_dir, recordings):
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     commands = work / "commands.jsonl"
-    command_recording(commands)
-    for command, body, expected, schema in COMMANDS:
+    command_recording(commands, COMMANDS)
+    erase = work / "erase.jsonl"
+    command_recording(erase, ERASE_COMMANDS)
+    scripted = {"commands": COMMANDS, "erase": ERASE_COMMANDS}
+    for command, body, expected, schema in COMMANDS + ERASE_COMMANDS:
         if schema and bool(errors_of(validator(schemas[schema]), body)) != (expected != "ok"):
             failures.append(f"{schema}: the test's {command} body {body} should "
                             f"{'fail' if expected != 'ok' else 'pass'} it")
@@ -133,9 +142,9 @@ def main(agent, schema_dir, work_dir, recordings):
     # so that the prompts messages (the campaign's) are checked too.
     consent = work / "consent.json"
     consent.write_text(json.dumps({"privacy": {"share_prompt_history": True}}))
-    for recording in [str(commands)] + recordings:
+    for recording in [str(commands), str(erase)] + recordings:
         out = work / pathlib.Path(recording).name.split(".")[0]
-        extra = ["--config", str(consent)] if recording == str(commands) else []
+        extra = ["--config", str(consent)] if recording in (str(commands), str(erase)) else []
         run = subprocess.run([agent, "replay", recording, "--out", str(out)] + extra,
                              capture_output=True, text=True)
         if run.returncode != 0:
@@ -164,16 +173,19 @@ def main(agent, schema_dir, work_dir, recordings):
             failures += [f"{where}: {topic}: {e}" for e in errors]
             if kind == "health-report":
                 last_report = payload["body"]
-            if kind == "cmd-result" and out.name == "commands":
-                results.append((payload["body"]["command"], payload["body"]["status"]))
+            if kind == "cmd-result" and out.name in scripted:
+                results.setdefault(out.name, []).append(
+                    (payload["body"]["command"], payload["body"]["status"]))
         report = json.loads((out / "report.json").read_text())
         failures += [f"{out / 'report.json'}: {e}" for e in errors_of(report_body, report)]
         if report != last_report:
             failures.append(f"{out / 'report.json'}: not the body of the last health-report in {outbox}")
 
-    expected = [(c, status) for c, _, status, _ in COMMANDS]
-    if results != expected:
-        failures.append(f"{commands}: cmd-results {results}, expected {expected}")
+    for name, script in scripted.items():
+        expected = [(c, status) for c, _, status, _ in script]
+        if results.get(name) != expected:
+            failures.append(f"{work / name}.jsonl: cmd-results {results.get(name)}, "
+                            f"expected {expected}")
     if MUST_SEE - seen:
         failures.append(f"no message of kind {sorted(MUST_SEE - seen)} in any replay")
     for f in failures:

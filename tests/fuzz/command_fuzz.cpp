@@ -1,8 +1,9 @@
 // libFuzzer target: an MQTT command payload through the envelope and body
 // validation (agent/commands/src/validate.h), as Processor::handleMqtt runs
 // them. The first byte picks the command name. A refusal must give a
-// reason; an accepted envelope must carry times within 2000..2100, and an
-// accepted service record a real date not after its issue day.
+// reason; an accepted envelope must carry times within 2000..2100, an
+// accepted service record a real date not after its issue day, and an
+// accepted erase the one scope there is.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -45,6 +46,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto report = parseReportRequest(e.body);
   if (const auto* r = std::get_if<ReportRequestBody>(&report)) {
     require(r->period_days >= 1 && r->period_days <= 366);
+  }
+  // erase: only {"scope": "personal"} is accepted; anything else says why.
+  const auto erase = parseErase(e.body);
+  if (std::holds_alternative<EraseBody>(erase)) {
+    require(e.body.contains("scope") && e.body["scope"] == "personal");
+  } else {
+    require(!std::get<std::string>(erase).empty());
   }
   (void)e.body.dump();  // what the processor does with a body: must not recurse away
   return 0;

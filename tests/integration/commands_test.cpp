@@ -112,8 +112,10 @@ TEST(Commands, TheRunningAgentAnswersEveryMqttCommandAndSurvivesBadOnes) {
   other["vin"] = "LRW3E7EK5NC999999";
   crm.send("report-request", other.dump());
   crm.send("service-record", std::string(70 * 1024, 'x'));
-  const std::string unsupported = "7d9f1c2a-0b3e-4c5d-8e6f-000000000003";
-  crm.send("erase", envelope(unsupported, {{"scope", "personal"}}).dump());
+  const std::string bad_scope = "7d9f1c2a-0b3e-4c5d-8e6f-000000000003";
+  crm.send("erase", envelope(bad_scope, {{"scope", "everything"}}).dump());
+  const std::string erase = "7d9f1c2a-0b3e-4c5d-8e6f-000000000005";
+  crm.send("erase", envelope(erase, {{"scope", "personal"}}).dump());
 
   // Then a good one still works.
   const std::string visit = "7d9f1c2a-0b3e-4c5d-8e6f-000000000004";
@@ -128,8 +130,12 @@ TEST(Commands, TheRunningAgentAnswersEveryMqttCommandAndSurvivesBadOnes) {
   EXPECT_EQ((*resultFor(collector, visit))["status"], "ok");
   EXPECT_EQ((*resultFor(collector, wrong_vin))["status"], "rejected");
   EXPECT_EQ((*resultFor(collector, wrong_vin))["reason"], "vin: addressed to another vehicle");
-  EXPECT_EQ((*resultFor(collector, unsupported))["reason"],
-            "command 'erase' is not supported by this agent version");
+  EXPECT_EQ((*resultFor(collector, bad_scope))["status"], "rejected");
+  EXPECT_NE((*resultFor(collector, bad_scope))["reason"].get<std::string>().find("body.scope"),
+            std::string::npos);
+  ASSERT_TRUE(resultFor(collector, erase).has_value());
+  EXPECT_EQ((*resultFor(collector, erase))["status"], "ok");
+  EXPECT_TRUE((*resultFor(collector, erase))["detail"]["erased"]["prompts"].is_number_integer());
   int malformed = 0, oversized = 0;
   for (const auto& r : resultsIn(collector)) {
     if (r["reason"] == "payload is not valid JSON") ++malformed;

@@ -212,6 +212,10 @@ bool Analytics::finish() {
   return impl_->finish();
 }
 
+void Analytics::forgetOpenTrip() {
+  impl_->trips.forgetOpenTrip();
+}
+
 void Analytics::setVehicle(const vehicle::VehicleInfo& vehicle) {
   const bool capacity_changed = vehicle.nominal_capacity_kwh != impl_->vehicle.nominal_capacity_kwh;
   impl_->vehicle = vehicle;

@@ -43,6 +43,17 @@ void TripDetector::finish(std::vector<store::Trip>& out) {
   if (open_) out.push_back(close(open_->last_ms));
 }
 
+void TripDetector::forgetOpenTrip() {
+  if (!open_) return;
+  Open fresh;
+  fresh.start_ms = open_->last_ms;
+  fresh.last_ms = open_->last_ms;
+  fresh.has_odo = open_->has_odo;
+  fresh.start_odo_m = open_->last_odo_m;
+  fresh.last_odo_m = open_->last_odo_m;
+  open_ = fresh;
+}
+
 store::Trip TripDetector::close(std::int64_t end_ms) {
   const Open& o = *open_;
   store::Trip trip;

@@ -26,6 +26,9 @@ class TripDetector {
   void onInstant(std::int64_t t, const LiveState& now, const Silence* silence,
                  std::vector<store::Trip>& out);
   void finish(std::vector<store::Trip>& out);
+  // The trip history was erased: a trip under way restarts from the last
+  // instant seen, so nothing from before the erase is written afterwards.
+  void forgetOpenTrip();
   bool active() const { return open_.has_value(); }
 
  private:

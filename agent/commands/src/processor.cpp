@@ -22,7 +22,8 @@ using nlohmann::json;
 constexpr char kRecordingNamespace[] = "5b0d7c1e-3f7a-4a8e-9c61-2d4f8e0a9b17";
 
 Outcome rejected(std::string id, std::string command, std::string reason) {
-  return Outcome{std::move(id), std::move(command), CommandStatus::kRejected, std::move(reason)};
+  return Outcome{std::move(id), std::move(command), CommandStatus::kRejected, std::move(reason),
+                 std::nullopt};
 }
 
 }  // namespace
@@ -113,7 +114,8 @@ Outcome Processor::process(const Envelope& e, const Context& context) {
   if (!seen) {
     log::error("command: {} id={}: {}", e.name, e.id, seen.error().message);
     return answer(Outcome{e.id, e.name, CommandStatus::kError,
-                          "the agent could not check whether it had this command; send it again"},
+                          "the agent could not check whether it had this command; send it again",
+                          std::nullopt},
                   context);
   }
   if (*seen) {
@@ -131,7 +133,7 @@ struct ConfigEffect {
   json overrides;
 };
 using Effect = std::variant<ServiceRecordBody, ReportRequestBody, store::CampaignRecord,
-                            store::AppointmentRecord, ProfileEffect, ConfigEffect>;
+                            store::AppointmentRecord, ProfileEffect, ConfigEffect, EraseBody>;
 
 // The body, checked completely before anything is staged: the effect, or
 // the reason it is rejected.
@@ -146,6 +148,7 @@ std::variant<Effect, std::string> parseBody(const Envelope& e, const Context& co
   if (e.name == "report-request") return lift(parseReportRequest(e.body));
   if (e.name == "campaign") return lift(parseCampaign(e.body, e.issued_at));
   if (e.name == "appointment") return lift(parseAppointment(e.body, e.issued_at));
+  if (e.name == "erase") return lift(parseErase(e.body));
   if (e.name == "customer-profile") {
     auto parsed = parseCustomerProfile(e.body);
     if (auto* why = std::get_if<std::string>(&parsed)) return *why;
@@ -158,10 +161,18 @@ std::variant<Effect, std::string> parseBody(const Envelope& e, const Context& co
   return Effect(ConfigEffect{std::get<json>(std::move(parsed))});
 }
 
-// Stages a checked command's effect in the batch.
+// Stages a checked command's effect in the batch; an erase says what it
+// deleted in `erased`.
 Status<store::StoreError> stageEffect(const StoreAccess& access, const Envelope& e,
-                                      const Context& context, const Effect& effect) {
+                                      const Context& context, const Effect& effect,
+                                      std::optional<store::ErasedCounts>& erased) {
   using Staged = Status<store::StoreError>;
+  if (std::holds_alternative<EraseBody>(effect)) {
+    auto counts = access.personal.erasePersonal();
+    if (!counts) return counts.error();
+    erased = *counts;
+    return {};
+  }
   if (const auto* service = std::get_if<ServiceRecordBody>(&effect)) {
     return access.history.addServiceRecord({e.id, service->visit_date, service->odometer_km,
                                             service->items, service->dealer_id, context.now_ms});
@@ -218,6 +229,10 @@ bool isEngagementCommand(std::string_view name) {
          name == "config";
 }
 
+bool isEraseCommand(std::string_view name) {
+  return name == "erase";
+}
+
 Outcome Processor::apply(const Envelope& e, const Context& context) {
   auto parsed = parseBody(e, context);
   if (auto* why = std::get_if<std::string>(&parsed)) {
@@ -226,10 +241,11 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
   const Effect& effect = std::get<Effect>(parsed);
 
   using Staged = Status<store::StoreError>;
+  std::optional<store::ErasedCounts> erased;
   auto stageAll = [&]() -> Staged {
-    if (auto st = stageEffect(store_, e, context, effect); !st) return st;
+    if (auto st = stageEffect(store_, e, context, effect, erased); !st) return st;
     if (auto st = store_.ledger.markCommandSeen(e.id, e.name, context.now_ms); !st) return st;
-    const auto answered = answer(Outcome{e.id, e.name, CommandStatus::kOk, {}}, context);
+    const auto answered = answer(Outcome{e.id, e.name, CommandStatus::kOk, {}, erased}, context);
     if (answered.status != CommandStatus::kOk) {
       return fail(store::StoreError::kIo, answered.reason);
     }
@@ -246,7 +262,7 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
       auto kept = store_.ledger.endUnit(true);
       if (kept) {
         log::info("command: {} id={} ok", e.name, e.id);
-        return Outcome{e.id, e.name, CommandStatus::kOk, {}};
+        return Outcome{e.id, e.name, CommandStatus::kOk, {}, erased};
       }
       failure = kept.error().message;
     } else {
@@ -258,9 +274,10 @@ Outcome Processor::apply(const Envelope& e, const Context& context) {
     }
   }
   log::error("command: {} id={}: the store failed: {}", e.name, e.id, failure);
-  return answer(Outcome{e.id, e.name, CommandStatus::kError,
-                        "the agent could not store the command's effect; send it again"},
-                context);
+  return answer(
+      Outcome{e.id, e.name, CommandStatus::kError,
+              "the agent could not store the command's effect; send it again", std::nullopt},
+      context);
 }
 
 Outcome Processor::answer(Outcome outcome, const Context& context) {
@@ -269,6 +286,8 @@ Outcome Processor::answer(Outcome outcome, const Context& context) {
       {"command", outcome.command},
       {"status", statusName(outcome.status)},
       {"reason", outcome.reason.empty() ? json(nullptr) : json(outcome.reason)}};
+  // Counts only: what kinds of data went, never any of it.
+  if (outcome.erased) body["detail"] = {{"erased", store::toJson(*outcome.erased)}};
   if (outcome.status == CommandStatus::kRejected) {
     log::warn("command: {} id={} rejected: {}", outcome.command, outcome.command_id,
               outcome.reason);

@@ -13,10 +13,12 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 6> kSupported{
-    "service-record", "report-request", "campaign", "appointment", "customer-profile", "config"};
-// Named in docs/contract.md §5.3, handled by later agent versions.
-constexpr std::array<std::string_view, 1> kNotSupported{"erase"};
+constexpr std::array<std::string_view, 7> kSupported{
+    "service-record",   "report-request", "campaign", "appointment",
+    "customer-profile", "config",         "erase"};
+// Named in docs/contract.md §5.3 but handled only by later agent versions:
+// none today (erase was, until it was built).
+constexpr std::array<std::string_view, 0> kNotSupported{};
 
 // A JSON integer (not 1.5, not "1"), as epoch ms and counts must be.
 bool isInteger(const json& v) {
@@ -175,6 +177,20 @@ std::variant<ReportRequestBody, std::string> parseReportRequest(const json& body
   if (!isInteger(*days) || days->get<std::int64_t>() < 1 || days->get<std::int64_t>() > 366)
     return "body.period_days: expected an integer in 1..366";
   return ReportRequestBody{static_cast<int>(days->get<std::int64_t>())};
+}
+
+std::variant<EraseBody, std::string> parseErase(const json& body) {
+  const auto scope = body.find("scope");
+  if (scope == body.end()) return "body.scope: missing (expected \"personal\")";
+  if (!scope->is_string()) return "body.scope: expected the string \"personal\"";
+  const auto& name = scope->get_ref<const std::string&>();
+  if (name != "personal") {
+    // Echoed only when short: the reason must stay a reason.
+    return "body.scope: " + (name.size() <= 40 ? "'" + name + "'" : std::string("the value")) +
+           " is not a scope this agent erases (expected \"personal\": the vehicle's technical "
+           "history is kept)";
+  }
+  return EraseBody{};
 }
 
 }  // namespace crm::commands

@@ -54,4 +54,8 @@ struct ReportRequestBody {
 };
 std::variant<ReportRequestBody, std::string> parseReportRequest(const nlohmann::json& body);
 
+// erase: {"scope": "personal"}, the one scope there is (docs/privacy.md).
+struct EraseBody {};
+std::variant<EraseBody, std::string> parseErase(const nlohmann::json& body);
+
 }  // namespace crm::commands

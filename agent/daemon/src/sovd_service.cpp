@@ -3,6 +3,7 @@
 #include "crm/common/log.h"
 #include "crm/diagnostics/diagnostics.h"
 #include "crm/reports/report.h"
+#include "crm/store/personal.h"
 
 namespace crm::daemon {
 namespace {
@@ -84,25 +85,58 @@ localapi::Reading SovdService::faults(bool active_only, std::string_view code_pr
 }
 
 bool SovdService::supports(std::string_view operation) {
-  // ---- Export and erase: the store's exportData/erasePersonal come with
-  // the privacy work (issue 11, branch eng-priv). Until it is merged these
-  // two answer 501 not_implemented; wire them here (and in start()).
-  if (operation == "export-data" || operation == "erase-personal-data") return false;
-  // ----
-  return operation == "generate-report" || operation == "sync-now";
+  return operation == "generate-report" || operation == "sync-now" || operation == "export-data" ||
+         operation == "erase-personal-data";
 }
 
 void SovdService::start(std::string_view operation, const json& /*body*/, Done done) {
+  // The routes checked the body (erase-personal-data: {"scope":"personal"}).
   if (operation == "generate-report") {
     generateReport(done);
-    return;
-  }
-  if (operation == "sync-now") {
+  } else if (operation == "sync-now") {
     syncNow(std::move(done));
+  } else if (operation == "export-data") {
+    exportData(done);
+  } else if (operation == "erase-personal-data") {
+    erasePersonal(done);
+  } else {
+    // The routes ask supports() first; an operation without one never gets here.
+    done(failed("not_implemented", std::string(operation) + " is not available in this build"));
+  }
+}
+
+void SovdService::exportData(Done& done) {
+  const auto& privacy = config_.privacy;
+  store::ExportOptions options{
+      pipeline_.vehicle(), clock_.nowMs(),
+      store::Consent{privacy.share_location, privacy.share_trips, privacy.share_prompt_history}};
+  auto document = store_.exportData(options);
+  if (!document) {
+    log::error("technician: export-data: {}", document.error().message);
+    done(failed("store_failed", "the data could not be read: " + document.error().message));
     return;
   }
-  // The routes ask supports() first; an operation without one never gets here.
-  done(failed("not_implemented", std::string(operation) + " is not available in this build"));
+  // What was exported is personal: the log says only that it happened.
+  log::info("technician: the car's data exported");
+  done({true, std::move(*document), {}, {}});
+}
+
+void SovdService::erasePersonal(Done& done) {
+  // As the erase command: staged in the pipeline (which also makes the
+  // engagement forget what it held), durable before it is answered; the
+  // commit also truncates the WAL.
+  auto erased = pipeline_.erasePersonal();
+  if (!erased) {
+    log::error("technician: erase-personal-data: {}", erased.error().message);
+    done(failed("erase_failed", "nothing was erased: " + erased.error().message));
+    return;
+  }
+  if (!commit_()) {
+    done(failed("store_failed", "the erase could not be made durable; nothing was erased"));
+    return;
+  }
+  log::info("technician: personal data erased");
+  done({true, {{"erased", store::toJson(*erased)}}, {}, {}});
 }
 
 void SovdService::generateReport(Done& done) {

@@ -45,6 +45,8 @@ class SovdService final : public localapi::SovdBackend {
  private:
   void generateReport(Done& done);
   void syncNow(Done done);
+  void exportData(Done& done);
+  void erasePersonal(Done& done);
   void pollSync();
   localapi::OperationOutcome syncOutcome();
 

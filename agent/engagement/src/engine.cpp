@@ -392,6 +392,10 @@ void Engine::setVin(std::string vin) {
   impl_->options.vin = std::move(vin);
 }
 
+bool Engine::reload() {
+  return impl_->refreshOpenKeys();
+}
+
 const std::set<std::pair<std::string, std::string>>& Engine::openKeys() const {
   return impl_->open_keys;
 }

@@ -57,6 +57,9 @@ EngagementStage::EngagementStage(store::Store& store, engagement::EngagementSett
 bool EngagementStage::start(const vehicle::VehicleInfo& vehicle,
                             const reports::ReportContext& context) {
   engine_->setVin(vehicle.vin);
+  // Consent is what the configuration says now: prompt history queued while
+  // it was given, by a run before the file changed, is not sent.
+  if (!share_history_) withdrawQueuedHistory();
   const bool read = readData();
   setVehicle(vehicle);
   seedLive();
@@ -165,6 +168,18 @@ bool EngagementStage::reload(std::int64_t now_ms, const vehicle::VehicleInfo& ve
   return readData() && evaluate(now_ms, vehicle);
 }
 
+bool EngagementStage::forget(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle,
+                             const reports::ReportContext& context) {
+  // Emptied first: should the re-read fail, nothing of the old profile stays.
+  data_ = engagement::EngagementData{};
+  engine_->setProfile({});
+  applyOverrides();
+  const bool read = readData();
+  const bool open = engine_->reload();
+  period_.reset();
+  return refresh(now_ms, vehicle, context) && read && open;
+}
+
 bool EngagementStage::evaluate(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle) {
   // The engine's time never goes back: a sample stamped a little behind the
   // wall clock's last evaluation is judged at that evaluation's time.
@@ -226,8 +241,10 @@ void EngagementStage::withdrawQueuedHistory() {
     }
   }
   if (withdrawn > 0) {
-    log::info("engagement: consent withdrawn; {} queued prompts messages will not be sent",
-              withdrawn);
+    log::info(
+        "engagement: no consent to share prompt history; {} queued prompts messages will "
+        "not be sent",
+        withdrawn);
   }
 }
 

@@ -43,6 +43,13 @@ class EngagementStage {
   // The CRM changed what the engine works from (campaign, appointment,
   // customer-profile, config): re-read, then run the rules.
   bool reload(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle);
+  // The driver's personal data was erased (the erase command): what the
+  // stage and the engine hold of it in memory goes too (the profile, offers
+  // and appointments, the open prompts, the period picture built from trips
+  // and prompt history); then the rules run on what is left. Nothing erased
+  // is written back from memory.
+  bool forget(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle,
+              const reports::ReportContext& context);
   // Runs the rules and the engine at `now_ms`.
   bool evaluate(std::int64_t now_ms, const vehicle::VehicleInfo& vehicle);
 
@@ -57,6 +64,8 @@ class EngagementStage {
   // The configuration file's settings changed (SIGHUP): CRM overrides stay.
   void setFileSettings(engagement::EngagementSettings settings);
   // Consent withdrawn: prompts messages still queued are taken back (staged).
+  // So are those found queued at start without consent (the file changed
+  // while the agent was stopped): start() calls it.
   void setShareHistory(bool share);
 
   engagement::Engine& engine() { return *engine_; }

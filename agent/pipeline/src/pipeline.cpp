@@ -54,11 +54,18 @@ struct Pipeline::Impl {
   bool afterCommand(const commands::Outcome& outcome, std::int64_t at_ms) {
     if (outcome.status != commands::CommandStatus::kOk) return true;
     const bool engagement_command = commands::isEngagementCommand(outcome.command);
-    if (!engagement_command && outcome.command != "service-record") return true;
+    const bool erase = commands::isEraseCommand(outcome.command);
+    if (!engagement_command && !erase && outcome.command != "service-record") return true;
     if (!store.beginUnit()) return false;
-    const bool ok = engagement_command
-                        ? engagement.reload(at_ms, ingest.vehicle())
-                        : engagement.refresh(at_ms, ingest.vehicle(), reportContext());
+    bool ok = false;
+    if (erase) {
+      analytics.forgetOpenTrip();
+      ok = engagement.forget(at_ms, ingest.vehicle(), reportContext());
+    } else if (engagement_command) {
+      ok = engagement.reload(at_ms, ingest.vehicle());
+    } else {
+      ok = engagement.refresh(at_ms, ingest.vehicle(), reportContext());
+    }
     return store.endUnit(ok).ok() && ok;
   }
 
@@ -224,6 +231,25 @@ Status<engagement::ActionError> Pipeline::promptAction(std::int64_t prompt_id,
     return fail(engagement::ActionError::kStore, st.error().message);
   }
   return done;
+}
+
+Result<store::ErasedCounts, store::StoreError> Pipeline::erasePersonal() {
+  Impl& im = *impl_;
+  if (auto st = im.store.beginUnit(); !st) return st.error();
+  auto erased = im.store.erasePersonal();
+  if (!erased) {
+    (void)im.store.endUnit(false);  // the erase's own error says more
+    return erased.error();
+  }
+  if (auto st = im.store.endUnit(true); !st) return st.error();
+  im.analytics.forgetOpenTrip();
+  // As after the command: the erase stays even if the evaluation that
+  // follows fails (it runs again within a minute).
+  if (auto st = im.store.beginUnit(); !st) return st.error();
+  const bool ok = im.engagement.forget(im.carNowMs(), im.ingest.vehicle(), im.reportContext());
+  if (auto st = im.store.endUnit(ok); !st) return st.error();
+  if (!ok) log::error("pipeline: engagement could not run after the erase (see above)");
+  return erased;
 }
 
 Result<std::vector<engagement::Prompt>, store::StoreError> Pipeline::visiblePrompts() const {

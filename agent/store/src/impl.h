@@ -51,6 +51,9 @@ struct Store::Impl {
   // The car's time of the last roll-up checkpoint.
   std::int64_t rollups_flushed_at = -1;
   bool full = false;
+  // An erase is committed (or staged) and the WAL may still hold old copies
+  // of what it deleted: the next commit checkpoints and truncates it.
+  bool erase_pending = false;
   bool opened = false;  // open() finished: there is something to write back at close
   std::int64_t newest_sample_ms = -1;
   std::int64_t samples_reduced = 0;
@@ -85,6 +88,10 @@ bool writeRollup(Stmt& st, std::int64_t db_id, const Rollup& r);
 // The WAL's bound (journal_size_limit and the auto-checkpoint): its share
 // of the quota. The database file gets the rest (retention.cpp).
 std::int64_t walLimitBytes(std::int64_t quota_bytes);
+
+// Stable: the meta key that survives a crash between an erase's commit and
+// the WAL's truncation (erase.cpp): the next open finishes the erase.
+inline constexpr const char* kErasePendingKey = "erase.pending";
 
 // Marks the cache for a full integrity check at the next start (SQLite
 // reported damage while running): <path>.check.

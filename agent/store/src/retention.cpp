@@ -1,6 +1,6 @@
 // Retention and the size quota. Each new local day (of the newest sample)
-// deletes raw samples past their window and engagement history past its
-// keeping time. The quota holds on the files on flash: the
+// deletes raw samples past their window, and engagement history and trips
+// past their keeping time. The quota holds on the files on flash: the
 // database file (every page, free ones included) plus the WAL, which gets a
 // fixed share (walLimitBytes) and is truncated to it after checkpoints.
 // Order of sacrifice when over quota: raw samples beyond a minimal window,
@@ -55,14 +55,19 @@ void vacuumFreePages(Db& db, std::int64_t wal_limit) {
 // kept 13 months (a year to compare with, and the month around it), then
 // deleted; open prompts stay, whatever their age. Campaigns and appointments
 // are kept 30 days past their end, for the prompts that cite them.
-constexpr std::int64_t kPromptHistory = 396 * kDay;
+constexpr std::int64_t kPersonalHistory = 396 * kDay;
 constexpr std::int64_t kEngagementGrace = 30 * kDay;
 
 void deleteOldEngagement(Db& db, std::int64_t today) {
+  // Trips say when and how far the car was driven: personal data, kept as
+  // long as the prompt history, longer than the longest report period a
+  // report-request may ask for (366 days).
+  Stmt trips(db.handle(), "DELETE FROM trips WHERE start_ms < ?");
+  trips.bind(1, today - kPersonalHistory).run();
   Stmt prompts(db.handle(),
                "DELETE FROM prompts WHERE state NOT IN ('raised', 'delivered', 'snoozed') "
                "AND state_ms < ?");
-  prompts.bind(1, today - kPromptHistory).run();
+  prompts.bind(1, today - kPersonalHistory).run();
   // A prompt's events go with it, never before it: a prompt open for more
   // than the window keeps its whole history until 13 months after it closed.
   Stmt events(db.handle(),

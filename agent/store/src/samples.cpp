@@ -71,7 +71,10 @@ Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
   SignalState& ss = im.signals[sample.signal];
   const auto& info = vehicle::signalInfo(sample.signal);
 
-  if (auto v = numeric(sample.value)) {
+  // Personal signals (locations) are not rolled up: a day's first and last
+  // position is where the car slept, and roll-ups are kept for the car's
+  // life. Their raw samples stay within the raw window (docs/privacy.md).
+  if (auto v = numeric(sample.value); v && !info.personal) {
     // A bucket that ends is written at once (readers of the closed day find
     // it in the file) and kept until its batch commits; the open one stays
     // in memory until a checkpoint (StoreOptions::rollup_checkpoint_ms).
@@ -176,6 +179,9 @@ void Store::loadSignalState() {
       im.newest_sample_ms = std::max(im.newest_sample_ms, ss.last_ts);
     }
     last.reset();
+    // An older agent rolled personal signals up; those rows are left for the
+    // erase, not continued.
+    if (vehicle::signalInfo(id).personal) continue;
     hour.bind(1, ss.db_id);
     if (hour.step() == SQLITE_ROW) ss.hour = Bucket{readRollup(hour, id), true, false};
     hour.reset();

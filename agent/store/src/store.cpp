@@ -197,6 +197,16 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
     return cannot("cannot use WAL (" + im.db.lastError() + ")");
   }
   im.db.exec(options.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  // Every delete overwrites what it deleted with zeros, and a page freed
+  // whole is zeroed: the driver's data, once erased or past its retention,
+  // is not left in the file's free space (docs/privacy.md). Chosen here, not
+  // left to how SQLite was built.
+  if (im.db.queryInt("PRAGMA secure_delete = ON").value_or(0) != 1) {
+    log::error(
+        "store: secure_delete could not be turned on ({}); erased data may stay in the "
+        "file's free space",
+        im.db.lastError());
+  }
   // The WAL counts against the quota: bounded after each checkpoint, and
   // checkpointed before it grows past that bound.
   const auto wal_limit = walLimitBytes(options.quota_bytes);
@@ -204,6 +214,10 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   im.db.exec("PRAGMA journal_size_limit = " + std::to_string(wal_limit));
   im.db.exec("PRAGMA wal_autocheckpoint = " + std::to_string(wal_limit / page_size / 2));
   if (auto st = migrate(im.db); !st) return cannot(st.error().message);
+  // Statement journals and sorts stay in memory: a temporary file would
+  // hold copies of the pages a transaction changed, erased data included.
+  // After the migrations, whose one-time VACUUM needs a file for its copy.
+  im.db.exec("PRAGMA temp_store = MEMORY");
 
   // Map catalogue ids to stable stored ids. Also the proof that the file can
   // be written now: a cache busy in another writer's transaction past the
@@ -257,6 +271,9 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   store->loadSignalState();
   im.rollups_flushed_at = im.newest_sample_ms;
   im.opened = true;
+  // An erase committed before a crash, its WAL not yet truncated: finished now.
+  im.erase_pending = store->meta(kErasePendingKey).has_value();
+  store->finishErase();
   return store;
 }
 
@@ -336,7 +353,11 @@ Status<StoreError> Store::commit() {
 }
 
 Status<StoreError> Store::commitBatch(bool all_rollups) {
-  if (!in_txn_) return {};
+  if (!in_txn_) {
+    // Nothing staged; an erase whose WAL a reader held is finished when it can be.
+    finishErase();
+    return {};
+  }
   Impl& im = *impl_;
   // The roll-ups and the seq high-water mark belong to the batch: if either
   // cannot be written, nothing of it is committed (a committed message with
@@ -377,6 +398,7 @@ Status<StoreError> Store::commitBatch(bool all_rollups) {
     im.rollups_flushed_at = im.newest_sample_ms;
   }
   enforceRetention();
+  finishErase();
   return {};
 }
 

@@ -40,6 +40,9 @@ class Analytics {
   bool finish();
   // Vehicle facts changed (a recording's vehicle line).
   void setVehicle(const vehicle::VehicleInfo& vehicle);
+  // The driver's trips were erased: a trip under way is recorded from now
+  // on, never from its start before the erase.
+  void forgetOpenTrip();
 
   const AnalyticsCounters& counters() const;
 

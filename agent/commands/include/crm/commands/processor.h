@@ -11,15 +11,19 @@
 // durable at the caller's next Store::commit().
 //
 // Supported: service-record, report-request, campaign, appointment,
-// customer-profile, config. erase is known and rejected as not supported by
-// this agent version. The engagement commands only store what the CRM said
-// (campaigns, appointments, the profile, setting overrides); the pipeline
-// re-reads them after each accepted one (isEngagementCommand).
+// customer-profile, config, erase. The engagement commands only store what
+// the CRM said (campaigns, appointments, the profile, setting overrides);
+// the pipeline re-reads them after each accepted one (isEngagementCommand).
+// erase ({"scope": "personal"}) stages the erase of the driver's personal
+// data (store::PersonalData) in the command's unit; its cmd-result carries
+// the counts (detail.erased), and the pipeline then makes the engagement
+// engine forget what it held in memory (isEraseCommand).
 //
 // Threading: one thread, the store's (the event loop).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,6 +52,8 @@ struct Outcome {
   std::string command;
   CommandStatus status = CommandStatus::kOk;
   std::string reason;  // empty when ok; else names the field and what was expected
+  // An applied erase: what it deleted (the cmd-result's detail.erased).
+  std::optional<store::ErasedCounts> erased;
 };
 
 // What a command needs of the running pipeline when it arrives.
@@ -66,24 +72,29 @@ struct Context {
 // True for the commands whose effect changes what the engagement engine
 // works from (campaign, appointment, customer-profile, config).
 bool isEngagementCommand(std::string_view name);
+// True for erase, after which nothing the engagement holds in memory about
+// the driver (profile, open prompts, the period picture) may be used again.
+bool isEraseCommand(std::string_view name);
 
 // The parts of the store a command touches: reads (report-request), the
 // history (service-record, reports), the outbox (cmd-result) and the ledger
 // (de-duplication and the all-or-nothing unit) and the prompt ledger
-// (campaigns, appointments). One Store serves as all five.
+// (campaigns, appointments) and the personal data (erase). One Store serves
+// as all six.
 struct StoreAccess {
   const store::Reader& reader;
   store::History& history;
   store::Outbox& outbox;
   store::CommandLedger& ledger;
   store::PromptLedger& prompts;
+  store::PersonalData& personal;
 };
 
 class Processor {
  public:
   // What `store` refers to must outlive the Processor.
   explicit Processor(StoreAccess store) : store_(store) {}
-  explicit Processor(store::Store& store) : store_({store, store, store, store, store}) {}
+  explicit Processor(store::Store& store) : store_({store, store, store, store, store, store}) {}
 
   // A command from MQTT: `name` is the topic's last level, `payload` the raw
   // bytes. Never throws; any input yields an Outcome and one cmd-result.

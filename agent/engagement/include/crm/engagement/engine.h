@@ -111,6 +111,11 @@ class Engine {
   void setProfile(Profile profile);
   // The VIN the messages carry (a recording's vehicle line may set it).
   void setVin(std::string vin);
+  // Re-reads which prompts are open. After the prompt history was erased
+  // (the erase command), the keys kept from the last evaluation name prompts
+  // that no longer exist: the rules' hysteresis must not take them as open.
+  // False on a read failure (the last known keys stay).
+  bool reload();
 
   // The (rule, subject) of every open prompt, as of the last evaluate() or
   // act(): the rules' hysteresis reads it (Facts::open).

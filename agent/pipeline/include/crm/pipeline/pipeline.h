@@ -123,6 +123,15 @@ class Pipeline {
   // Every prompt lifecycle step, once staged (replay's prompts.jsonl, the HMI's stream).
   void onPromptEvent(std::function<void(const engagement::LifecycleEvent&)> fn);
 
+  // The driver's personal data erased on the technician's request (the
+  // erase-personal-data operation, crm-agentctl erase --personal), as the
+  // erase command does it: the store's erase in one unit of the batch, then
+  // the engagement forgets what it held in memory and runs again. Staged:
+  // the caller commits, and that commit also truncates the WAL
+  // (store::PersonalData::erasePending). Errors: the store's; nothing of the
+  // erase is staged then.
+  Result<store::ErasedCounts, store::StoreError> erasePersonal();
+
   // Settings that may change while running (SIGHUP).
   void setReportPeriodDays(int days);
   void setMaintenance(reports::MaintenanceTable table);

@@ -8,6 +8,8 @@
 //    13 months);
 //  - the persistent outbox of MQTT messages with a per-vehicle sequence that
 //    never repeats, across crashes and restarts.
+// It also exports all of it and securely erases what is personal
+// (PersonalData, crm/store/personal.h).
 //
 // Writes are batched: everything staged since the last commit() is written in
 // one transaction, so a kill -9 loses at most the uncommitted batch and never
@@ -33,6 +35,7 @@
 #include "crm/common/wire.h"
 #include "crm/store/engagement_records.h"
 #include "crm/store/inspection.h"
+#include "crm/store/personal.h"
 #include "crm/store/records.h"
 #include "crm/vehicle/record.h"
 
@@ -289,7 +292,8 @@ class Store final : public Reader,
                     public History,
                     public Outbox,
                     public CommandLedger,
-                    public PromptLedger {
+                    public PromptLedger,
+                    public PersonalData {
  public:
   // Opens or creates the database, migrating its schema. A corrupt file, or a
   // file that is not ours, is moved aside (renamed *.corrupt-<epoch>) and a
@@ -392,6 +396,11 @@ class Store final : public Reader,
   Result<OutboxSummary, StoreError> outboxSummary() const override;  // inspection.cpp
   Result<std::int64_t, StoreError> schemaVersion() const override;   // inspection.cpp
 
+  // --- PersonalData (erase.cpp, export.cpp; crm/store/personal.h).
+  Result<ErasedCounts, StoreError> erasePersonal() override;
+  bool erasePending() const override;
+  Result<nlohmann::json, StoreError> exportData(const ExportOptions& options) const override;
+
   const std::string& recoveredFrom() const { return recovered_from_; }
   const StoreOptions& options() const { return options_; }
 
@@ -410,6 +419,8 @@ class Store final : public Reader,
   void loadSignalState();
   void resumeSeq();
   void enforceRetention();
+  // After the commit of an erase: checkpoint and truncate the WAL (erase.cpp).
+  void finishErase();
 
   StoreOptions options_;
   std::unique_ptr<Impl> impl_;
