@@ -73,6 +73,15 @@ PromptsSection promptsSection(const store::PromptLedger* prompts, analytics::Per
 
 }  // namespace
 
+BatterySection batteryReportSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
+                                    analytics::Period period) {
+  return batterySection(analytics::summarizeSoh(store, vehicle, period));
+}
+
+std::optional<double> reportOdometerKm(const store::Reader& store, analytics::Period period) {
+  return roundTo(odometerKm(store, period), 1);
+}
+
 analytics::Period periodEnding(std::int64_t end_ms, int days) {
   return analytics::Period{end_ms - days * kMsPerDay, end_ms};
 }
@@ -83,7 +92,7 @@ HealthReport buildHealthReport(const store::Reader& store, const vehicle::Vehicl
   HealthReport r;
   r.period = period;
   r.vehicle = {vehicle.vin, vehicle.model, roundTo(odometer, 1)};
-  r.battery = batterySection(analytics::summarizeSoh(store, vehicle, period));
+  r.battery = batteryReportSection(store, vehicle, period);
   r.charging = chargingSection(analytics::summarizeCharging(store, vehicle, period));
   r.driving = drivingSection(analytics::summarizeDriving(store, period));
   r.usage = usageSection(analytics::classifyUsage(store, period));

@@ -9,6 +9,7 @@
 #include "crm/analytics/health.h"
 #include "crm/reports/maintenance.h"
 #include "crm/reports/report.h"
+#include "crm/reports/report_sections.h"
 #include "crm/store/store.h"
 #include "crm/vehicle/vehicle_info.h"
 
@@ -19,7 +20,6 @@ LowVoltageSection lowVoltageSection(const store::Reader& store, analytics::Perio
 BrakesSection brakesSection(const store::Reader& store, analytics::Period period);
 TyresSection tyresSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,
                           analytics::Period period);
-std::vector<Fault> faultsSection(const store::Reader& store, analytics::Period period);
 // Service items due per the model's schedule and the stored service records;
 // `now_ms` is the end of the report period (exclusive).
 ServiceSection serviceSection(const store::Reader& store, const vehicle::VehicleInfo& vehicle,

@@ -192,6 +192,12 @@ class FailingReader final : public store::Reader {
     if (failed_.empty()) return s_.takeReadError();
     return std::exchange(failed_, {});
   }
+  Result<store::OutboxSummary, store::StoreError> outboxSummary() const override {
+    return s_.outboxSummary();
+  }
+  Result<std::int64_t, store::StoreError> schemaVersion() const override {
+    return s_.schemaVersion();
+  }
 
  private:
   const store::Store& s_;

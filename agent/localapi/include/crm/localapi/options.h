@@ -44,6 +44,10 @@ struct Options {
   // Bytes waiting to be sent on one event stream. A client that falls this
   // far behind is dropped; it reconnects and re-fetches (EventSource does).
   int max_stream_queue_bytes = 64 * 1024;
+  // The technician API's bearer token is read from this file at start-up
+  // (local_api.technician_token_file; the program that owns the server reads
+  // it, Server ignores it). Empty: the technician API is not served.
+  std::string technician_token_file;
 
   bool operator==(const Options&) const = default;
 };

@@ -32,6 +32,7 @@
 #include "crm/common/result.h"
 #include "crm/common/wire.h"
 #include "crm/store/engagement_records.h"
+#include "crm/store/inspection.h"
 #include "crm/store/records.h"
 #include "crm/vehicle/record.h"
 
@@ -185,6 +186,10 @@ class Reader {
   virtual int utcOffsetMinutes() const = 0;
   // The first read failure since the last call, if any; clears it.
   virtual std::optional<std::string> takeReadError() const = 0;
+  // The outbox counted by kind (inspection.h); a failed read is an error.
+  virtual Result<OutboxSummary, StoreError> outboxSummary() const = 0;
+  // The file's schema version (PRAGMA user_version); a failed read is an error.
+  virtual Result<std::int64_t, StoreError> schemaVersion() const = 0;
 };
 
 // Derived records, staged in the current batch.
@@ -379,6 +384,8 @@ class Store final : public Reader,
   std::int64_t dayStart(std::int64_t ts_ms) const override;
   int utcOffsetMinutes() const override { return options_.utc_offset_minutes; }
   std::optional<std::string> takeReadError() const override;
+  Result<OutboxSummary, StoreError> outboxSummary() const override;  // inspection.cpp
+  Result<std::int64_t, StoreError> schemaVersion() const override;   // inspection.cpp
 
   const std::string& recoveredFrom() const { return recovered_from_; }
   const StoreOptions& options() const { return options_; }
