@@ -93,7 +93,7 @@ CtlStatus report(const CtlOptions& o, Source& source, Console& console) {
     if (auto st = writeFileAtomically(o.html_file, *page, 0600); !st) return st;
   }
   if (o.json) {
-    printJson(console, resultOf(*exec));
+    printJson(console, *exec);
     return {};
   }
   console.out << renderReport(resultOf(*exec));
@@ -108,7 +108,7 @@ CtlStatus syncNow(const CtlOptions& o, Source& source, Console& console) {
   auto exec = runOperation(source, "sync-now", json::object(), timeoutOf(o), console);
   if (!exec) return exec.error();
   if (o.json) {
-    printJson(console, resultOf(*exec));
+    printJson(console, *exec);
   } else {
     console.out << renderSync(resultOf(*exec));
   }
@@ -122,9 +122,10 @@ CtlStatus exportData(const CtlOptions& o, Source& source, Console& console) {
   // Personal data: readable by its owner only.
   if (auto st = writeFileAtomically(o.export_file, document, 0600); !st) return st;
   if (o.json) {
-    // The document is in the file; stdout gets the execution that made it.
+    // The document (personal data) goes to the file only: in its place on
+    // stdout, where it was written.
     json summary = *exec;
-    summary.erase("result");
+    summary["result"] = {{"file", o.export_file}, {"bytes", document.size()}};
     printJson(console, summary);
   } else {
     console.out << "Exported " << document.size() << " bytes to " << o.export_file
@@ -149,7 +150,7 @@ CtlStatus erase(const CtlOptions& o, Source& source, Console& console) {
                            console);
   if (!exec) return exec.error();
   if (o.json) {
-    printJson(console, resultOf(*exec));
+    printJson(console, *exec);
   } else {
     console.out << renderErase(resultOf(*exec));
   }

@@ -1,5 +1,8 @@
 // Runs one crm-agentctl command against a Source and prints its output:
-// the human form (render.h) or, with --json, the API's JSON document.
+// the human form (render.h) or, with --json, the API's JSON document: a
+// read's `data` object, the faults list, an operation's completed
+// execution. `export --json` prints the execution with, in place of the
+// document (personal data, written to FILE only), {"file", "bytes"}.
 //
 // Threading: one thread.
 #pragma once
