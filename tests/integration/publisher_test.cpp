@@ -182,6 +182,31 @@ TEST_F(PublisherTest, BrokerDownAtStartThenUpDrainsTheBacklog) {
   EXPECT_EQ(telemetry(collector).size(), 20U);
 }
 
+TEST_F(PublisherTest, RetryNowCutsALongBackoffShortAndRecordsTheLastAck) {
+  enqueue(3);
+  // A backoff far longer than the test: only retryNow() can connect in time.
+  cfg_.reconnect_min_ms = 60000;
+  cfg_.reconnect_max_ms = 60000;
+  Publisher pub(io_, *store_, clock_, cfg_, kVin);
+  pub.start();
+  runUntil([&] { return pub.stats().connect_failures >= 1; }, milliseconds(5000));
+  ASSERT_GE(pub.stats().connect_failures, 1U);
+  EXPECT_FALSE(pub.stats().last_ack_ms.has_value());
+
+  ASSERT_TRUE(broker_.start());
+  const std::int64_t asked = clock_.nowMs();
+  pub.retryNow();
+  runUntil([&] { return pub.stats().published >= 3; }, milliseconds(5000));
+  EXPECT_TRUE(pub.stats().connected);
+  EXPECT_EQ(pub.stats().published, 3U);
+  ASSERT_TRUE(pub.stats().last_ack_ms.has_value());
+  EXPECT_GE(*pub.stats().last_ack_ms, asked);
+  EXPECT_LE(*pub.stats().last_ack_ms, clock_.nowMs());
+  // Connected: retryNow() is a kick, nothing more.
+  pub.retryNow();
+  EXPECT_TRUE(pub.stats().connected);
+}
+
 TEST_F(PublisherTest, BrokerOutageLosesNothingAndDuplicatesAreResendsOfTheSameId) {
   ASSERT_TRUE(broker_.start());
   testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");

@@ -6,6 +6,7 @@
 #include "crm/common/small_file.h"
 #include "crm/engagement/policy.h"
 #include "crm/engagement/settings.h"
+#include "crm/localapi/sovd_routes.h"
 #include "json_reader.h"
 
 namespace crm::config {
@@ -173,6 +174,8 @@ void readAll(JsonReader& root, Config& c) {
     r.integer("write_timeout_ms", a.write_timeout_ms, 100, 600000);
     r.integer("heartbeat_ms", a.heartbeat_ms, 1000, 600000);
     r.integer("max_stream_queue_bytes", a.max_stream_queue_bytes, 4096, 16 << 20);
+    // Empty: no technician API. The file itself is checked by loadConfig.
+    r.string("technician_token_file", a.technician_token_file);
     if (a.max_streams > a.max_connections) {
       r.failKey("max_streams", "expected at most max_connections (streams are connections)");
     }
@@ -245,6 +248,7 @@ Result<Config, ConfigError> loadConfig(const std::string& path) {
   resolveRelative(c.mqtt.tls.cert_file, base);
   resolveRelative(c.mqtt.tls.key_file, base);
   resolveRelative(c.maintenance.schedule, base);
+  resolveRelative(c.local_api.technician_token_file, base);
   // Files opened later (at the first TLS connect, maybe hours later on a
   // car out of coverage) are checked now, while an operator is watching.
   const std::pair<const char*, const std::string*> files[] = {
@@ -255,6 +259,13 @@ Result<Config, ConfigError> loadConfig(const std::string& path) {
     if (file->empty()) continue;
     if (auto st = checkReadableFile(*file); !st) {
       return fail(ConfigError::kInvalid, path + ": " + key + ": " + st.error().message);
+    }
+  }
+  // A token others can read is no secret: refused now, by file and mode.
+  if (const auto& token = c.local_api.technician_token_file; !token.empty()) {
+    if (auto st = localapi::checkTokenFile(token); !st) {
+      return fail(ConfigError::kInvalid,
+                  path + ": local_api.technician_token_file: " + st.error().message);
     }
   }
   if (!c.maintenance.schedule.empty()) {

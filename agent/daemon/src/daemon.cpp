@@ -13,6 +13,7 @@
 #include "crm/config/config.h"
 #include "crm/localapi/hmi_routes.h"
 #include "crm/localapi/server.h"
+#include "crm/localapi/sovd_routes.h"
 #include "crm/os/clock.h"
 #include "crm/os/systemd.h"
 #include "crm/pipeline/pipeline.h"
@@ -23,6 +24,7 @@
 #include "programs.h"
 #include "reload.h"
 #include "sources.h"
+#include "sovd_service.h"
 
 namespace crm::daemon {
 namespace {
@@ -48,10 +50,13 @@ constexpr std::string_view kDroppedWhileFullKey = "ingest.dropped_disk_full";
 
 class Daemon {
  public:
+  // `technician_token`: the technician API's bearer token; empty: that API
+  // is not served.
   Daemon(const DaemonOptions& options, config::Config config, std::unique_ptr<store::Store> store,
-         std::unique_ptr<vehicle::VehicleSource> source)
+         std::unique_ptr<vehicle::VehicleSource> source, std::string technician_token)
       : options_(options),
         config_(std::move(config)),
+        technician_token_(std::move(technician_token)),
         store_(std::move(store)),
         source_(std::move(source)),
         pipeline_(*store_, clock_,
@@ -263,16 +268,25 @@ class Daemon {
                                         [this] { return commitNow(); });
     std::vector<localapi::Mount> mounts;
     mounts.push_back(localapi::hmiMount(*hmi_));
+    // The technician's API beside it, behind its token.
+    if (!technician_token_.empty()) {
+      sovd_ = std::make_unique<SovdService>(
+          io_, pipeline_, *store_, config_, clock_, [this] { return publisher_.get(); },
+          [this] { return commitNow(); });
+      mounts.push_back(localapi::sovdMount(*sovd_, technician_token_));
+    }
     auto server = localapi::Server::create(io_, config_.local_api, std::move(mounts));
     if (!server) {
       log::error("agent: the driver's HMI API is not served: {}", server.error().message);
       return;
     }
     local_api_ = std::move(server).value();
+    const char* technician = sovd_ ? " (and the technician API at /sovd/v1)" : "";
     if (config_.local_api.unix_socket.empty()) {
-      log::info("agent: HMI at http://{}:{}/hmi/", config_.local_api.address, local_api_->port());
+      log::info("agent: HMI at http://{}:{}/hmi/{}", config_.local_api.address, local_api_->port(),
+                technician);
     } else {
-      log::info("agent: HMI API on unix socket {}", config_.local_api.unix_socket);
+      log::info("agent: HMI API on unix socket {}{}", config_.local_api.unix_socket, technician);
     }
   }
 
@@ -428,6 +442,7 @@ class Daemon {
 
   DaemonOptions options_;
   config::Config config_;
+  std::string technician_token_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<vehicle::VehicleSource> source_;
   bool command_commit_posted_ = false;
@@ -439,6 +454,7 @@ class Daemon {
   asio::steady_timer pace_, commit_timer_, tick_timer_, watchdog_;
   std::unique_ptr<sync::Publisher> publisher_;
   std::unique_ptr<HmiService> hmi_;
+  std::unique_ptr<SovdService> sovd_;
   std::unique_ptr<localapi::Server> local_api_;
   bool prompts_changed_ = false;
   std::optional<vehicle::Record> pending_;
@@ -464,6 +480,24 @@ int runDaemon(const DaemonOptions& options) {
   }
   config::Config config = std::move(loaded).value();
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  // The token is read once, now: a bad one stops the start like a bad
+  // configuration (its permissions were checked with it).
+  std::string technician_token;
+  if (const auto& file = config.local_api.technician_token_file; !file.empty()) {
+    if (!config.local_api.enabled) {
+      log::warn(
+          "agent: local_api.technician_token_file is set but local_api.enabled is false: "
+          "the technician API is not served");
+    } else {
+      auto token = localapi::readTokenFile(file);
+      if (!token) {
+        std::cerr << "crm-agent: " << options.config_path
+                  << ": local_api.technician_token_file: " << token.error().message << "\n";
+        return 2;
+      }
+      technician_token = std::move(token).value();
+    }
+  }
   auto store =
       store::Store::open(storeOptions(config, config.storage.path, Durability::kAsConfigured));
   if (!store) {
@@ -477,7 +511,8 @@ int runDaemon(const DaemonOptions& options) {
               << source.error().message << "\n";
     return 2;
   }
-  Daemon daemon(options, std::move(config), std::move(store).value(), std::move(source).value());
+  Daemon daemon(options, std::move(config), std::move(store).value(), std::move(source).value(),
+                std::move(technician_token));
   return daemon.run();
 }
 

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "crm/common/input_limits.h"
+#include "request_util.h"
 
 namespace crm::localapi {
 namespace {
@@ -29,28 +29,6 @@ constexpr const char* kReportPolicy =
 constexpr std::array<std::string_view, 3> kActions = {"accept", "snooze", "dismiss"};
 // {"action": "..."}: one level; a little room for a client's own wrapping.
 constexpr std::size_t kMaxBodyDepth = 4;
-
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// A quoted name for a message, cut short: it comes from the client.
-std::string quote(std::string_view name) {
-  constexpr std::size_t kMax = 40;
-  return "\"" + std::string(name.substr(0, kMax)) + (name.size() > kMax ? "…\"" : "\"");
-}
-
-bool isJsonMediaType(std::string_view content_type) {
-  const auto end = content_type.find(';');
-  auto type = content_type.substr(0, end);
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  constexpr std::string_view kJson = "application/json";
-  if (type.size() != kJson.size()) return false;
-  for (std::size_t i = 0; i < type.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(type[i])) != kJson[i]) return false;
-  }
-  return true;
-}
 
 // A positive id of at most 18 digits (no sign, no leading zero).
 std::optional<std::int64_t> parseId(std::string_view text) {

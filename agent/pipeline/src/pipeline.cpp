@@ -178,6 +178,23 @@ Result<std::optional<FinalReport>, store::StoreError> Pipeline::finish() {
   return std::optional<FinalReport>(FinalReport{period, std::move(report).value()});
 }
 
+Result<FinalReport, store::StoreError> Pipeline::reportNow() {
+  Impl& im = *impl_;
+  // The period ends at the newest data, as report-request's does: the
+  // car's "now" as its data knows it.
+  const auto newest = im.store.newestSampleMs();
+  const std::int64_t end = newest ? *newest + 1 : im.clock.nowMs();
+  const auto period = reports::periodEnding(end, im.options.report_period_days);
+  reports::ReportContext context = im.reportContext();
+  context.on_request = true;
+  if (auto st = im.store.beginUnit(); !st) return st.error();
+  auto report =
+      reports::generateReport(im.store, im.store, im.store, im.ingest.vehicle(), period, context);
+  if (auto st = im.store.endUnit(report.ok()); !st) return st.error();
+  if (!report) return report.error();
+  return FinalReport{period, std::move(report).value()};
+}
+
 Status<engagement::ActionError> Pipeline::promptAction(std::int64_t prompt_id,
                                                        engagement::Action action) {
   Impl& im = *impl_;

@@ -153,7 +153,8 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     retry.expires_after(delay);
     retry.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
       auto self = weak.lock();
-      if (!ec && self) self->connect();
+      // Idle only: retryNow() may have connected already while this waited to run.
+      if (!ec && self && self->state == State::kIdle) self->connect();
     });
   }
 
@@ -287,6 +288,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
         log::error("mqtt: {}", st.error().message);
       }
       ++stats.published;
+      stats.last_ack_ms = clock.nowMs();
     }
     in_flight.erase(seq);
     stats.in_flight = in_flight.size();
@@ -401,6 +403,19 @@ void Publisher::start() {
 
 void Publisher::kick() {
   impl_->pump();
+}
+
+void Publisher::retryNow() {
+  Impl& im = *impl_;
+  if (im.state == Impl::State::kIdle && im.client) {
+    // Waiting out a backoff: the technician asked, so this attempt is now
+    // (the backoff starts over if it fails).
+    im.retry.cancel();
+    im.attempt = 0;
+    im.connect();
+    return;
+  }
+  im.pump();
 }
 
 void Publisher::drain(std::chrono::milliseconds timeout, std::function<void(bool)> done) {

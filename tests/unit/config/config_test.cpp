@@ -1,5 +1,7 @@
 #include "crm/config/config.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "crm/testing/temp_dir.h"
@@ -154,6 +156,39 @@ TEST(Config, SimulatorSettingsFollowTheVehicle) {
   EXPECT_EQ(c->source.simulator.chemistry, "LFP");
   EXPECT_EQ(c->source.simulator.profile, vehicle::UsageProfile::kLogistics);
   EXPECT_EQ(c->source.simulator.days, 3);
+}
+
+TEST(Config, TheTechnicianTokenFileIsRelativeToTheConfigAndMustBePrivate) {
+  testing::TempDir dir;
+  testing::writeFile(dir.file("a.json"),
+                     R"({"local_api": {"technician_token_file": "technician.token"}})");
+  const std::string token = dir.file("technician.token");
+  testing::writeFile(token, "0123456789abcdef-technician\n");
+  ASSERT_EQ(::chmod(token.c_str(), 0600), 0);
+  auto ok = loadConfig(dir.file("a.json"));
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->local_api.technician_token_file, token);
+
+  ASSERT_EQ(::chmod(token.c_str(), 0644), 0);
+  auto loose = loadConfig(dir.file("a.json"));
+  ASSERT_FALSE(loose.ok());
+  EXPECT_EQ(loose.error().code, ConfigError::kInvalid);
+  const std::string& why = loose.error().message;
+  EXPECT_NE(why.find("local_api.technician_token_file"), std::string::npos) << why;
+  EXPECT_NE(why.find(token), std::string::npos) << why;
+  EXPECT_NE(why.find("0644"), std::string::npos) << why;
+
+  ASSERT_EQ(::unlink(token.c_str()), 0);
+  auto missing = loadConfig(dir.file("a.json"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("no such file"), std::string::npos);
+}
+
+TEST(Config, AnEmptyTechnicianTokenFileKeyMeansNoTechnicianApi) {
+  auto c = parse(R"({"local_api": {"technician_token_file": ""}})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->local_api.technician_token_file.empty());
+  EXPECT_TRUE(parse("{}")->local_api.technician_token_file.empty());
 }
 
 }  // namespace

@@ -109,6 +109,25 @@ TEST_F(PipelineTest, TheClockClosesALiveCarsDayAndTheReportFollowsOnSchedule) {
   EXPECT_EQ(committedKinds().size(), 3U);
 }
 
+TEST_F(PipelineTest, AReportNowIsMadeOnRequestAndQueuedWithoutMovingTheSchedule) {
+  for (int h = 1; h < 30; h += 4) {
+    clock_.set(kT0 + h * kHour);
+    sampleNow(1000 + h);
+  }
+  clock_.set(kT0 + 40 * kDay);  // the wall clock is far ahead: the data's time counts
+  auto made = pipeline_->reportNow();
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(made->period.to_ms, store_->newestSampleMs().value() + 1);
+  EXPECT_EQ(made->period.to_ms - made->period.from_ms, 2 * kDay);  // report_period_days
+  const auto kinds = committedKinds();
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "health-report"), 1);
+  const auto stored = store_->latestReport();
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_TRUE(stored->on_request);
+  EXPECT_EQ(json::parse(stored->json)["vehicle"]["vin"], kVin);
+  EXPECT_FALSE(store_->latestPeriodicReport().has_value());
+}
+
 TEST_F(PipelineTest, DataThatIsNotLiveIsNeverClosedByTheClock) {
   sampleNow(1000);
   // The clock is a month ahead of the data (a recording, a simulated car).

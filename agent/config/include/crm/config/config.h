@@ -85,9 +85,12 @@ struct Config {
 Result<Config, ConfigError> parseConfig(std::string_view text, const std::string& origin);
 
 // Reads and parses a file. Relative paths inside it (storage.path,
-// source.recording, TLS files, maintenance.schedule) are taken relative to
-// the file's folder. The maintenance schedule file is loaded too: its errors
-// name that file.
+// source.recording, TLS files, maintenance.schedule,
+// local_api.technician_token_file) are taken relative to the file's folder.
+// The maintenance schedule file is loaded too: its errors name that file.
+// The technician token file is checked, not read: a regular file that
+// group and others cannot access, owned by this user (else kInvalid naming
+// the file and its mode).
 Result<Config, ConfigError> loadConfig(const std::string& path);
 
 }  // namespace crm::config

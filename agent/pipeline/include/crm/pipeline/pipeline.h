@@ -106,6 +106,13 @@ class Pipeline {
   // for the period ending at the last sample. nullopt: there was no data.
   Result<std::optional<FinalReport>, store::StoreError> finish();
 
+  // A health report now, as the CRM's report-request makes one (the
+  // technician's generate-report): the report period ending at the newest
+  // sample, stored as made on request (the periodic schedule does not move)
+  // and queued as health-report. One unit of the batch: on error nothing
+  // is staged. Staged: the caller commits.
+  Result<FinalReport, store::StoreError> reportNow();
+
   // The driver acts on a prompt (the HMI), at the car's time. Staged: the
   // caller commits, then answers.
   Status<engagement::ActionError> promptAction(std::int64_t prompt_id, engagement::Action action);

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "crm/os/clock.h"
@@ -40,6 +41,9 @@ struct PublisherStats {
   std::uint64_t published = 0;  // PUBACKs received for outbox messages
   std::uint64_t in_flight = 0;
   std::uint64_t commands_received = 0;
+  // The clock's time of the last PUBACK of an outbox message; nullopt:
+  // none since the publisher was made.
+  std::optional<std::int64_t> last_ack_ms;
 };
 
 class Publisher {
@@ -62,6 +66,10 @@ class Publisher {
   void start();
   // Tells the publisher that new messages were committed to the outbox.
   void kick();
+  // Someone is waiting (the technician's sync-now): a connection waiting
+  // out its backoff is tried now; a live one is pumped as kick() does.
+  // Connecting or stopping: nothing changes.
+  void retryNow();
   // Calls `done(true)` on the loop once every committed outbox message has
   // been acknowledged by the broker, or `done(false)` after `timeout` (the
   // broker is away: the messages stay in the outbox for the next start).
