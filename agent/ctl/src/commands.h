@@ -35,8 +35,8 @@ struct Console {
 
 // The question `erase` asks before it erases anything.
 inline constexpr std::string_view kEraseQuestion =
-    "Erase all personal data (prompt history, trips, locations, profile, personal service "
-    "records) from this car's cache? This cannot be undone. Type yes: ";
+    "Erase all personal data (prompt history, trips, locations, profile, appointments) "
+    "from this car? The vehicle's technical history stays. This cannot be undone. Type yes: ";
 
 // Stable: the technician API's data and operation ids the commands use.
 std::string_view dataId(Command command);

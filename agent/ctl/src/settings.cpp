@@ -39,10 +39,14 @@ CtlResult<Endpoint> endpointFor(const CtlOptions& options, const config::Config&
 
 CtlResult<std::string> tokenFileFor(const CtlOptions& options, const Settings& settings) {
   if (!options.token_file.empty()) return options.token_file;
+  if (!settings.config.local_api.technician_token_file.empty()) {
+    return settings.config.local_api.technician_token_file;
+  }
   return fail(CtlError::kUsage,
               "no technician token: pass --token-file FILE" +
-                  (settings.origin.empty() ? std::string(" (no configuration file was read)")
-                                           : " (" + settings.origin + " names none)"));
+                  (settings.origin.empty()
+                       ? std::string(" (no configuration file was read)")
+                       : " (" + settings.origin + " sets no local_api.technician_token_file)"));
 }
 
 CtlResult<std::string> readToken(const std::string& path) {

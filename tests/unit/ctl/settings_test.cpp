@@ -82,6 +82,15 @@ TEST(Settings, WithoutATokenFileItIsAUsageError) {
   EXPECT_EQ(*tokenFileFor(o, Settings{}), "/etc/t");
 }
 
+TEST(Settings, TheTokenFileComesFromTheConfigurationUnlessGiven) {
+  Settings s;
+  s.config.local_api.technician_token_file = "/etc/crm-agent/technician.token";
+  CtlOptions o;
+  EXPECT_EQ(*tokenFileFor(o, s), "/etc/crm-agent/technician.token");
+  o.token_file = "/tmp/other.token";
+  EXPECT_EQ(*tokenFileFor(o, s), "/tmp/other.token");
+}
+
 TEST(Settings, TheTokenIsReadWithoutItsLineBreak) {
   testing::TempDir dir;
   testing::writeFile(dir.file("token"), "  s3cret-token\n");
