@@ -1,5 +1,6 @@
 // The data resources read as labelled values: battery, charging, mileage,
 // storage, version, configuration.
+#include <algorithm>
 #include <string>
 
 #include "render.h"
@@ -89,22 +90,24 @@ std::string renderCharging(const json& c) {
   f.add("Time at high SOC", withUnit(at(g, {"high_soc_dwell_hours"}), "h", 1));
   f.add("Deep discharges", number(at(g, {"deep_discharge_events"})));
   f.add("Hot charging", number(at(g, {"hot_charging_sessions"})) + " sessions");
-  out += f.render();
-  out += line("Habit scores (1 to 5, 5 best)");
   Fields h;
   h.add("Fast charging", number(at(g, {"habit_scores", "fast_charging"})));
   h.add("High SOC parking", number(at(g, {"habit_scores", "high_soc_parking"})));
   h.add("Deep discharge", number(at(g, {"habit_scores", "deep_discharge"})));
   h.add("Charging temperature", number(at(g, {"habit_scores", "charging_temperature"})));
-  out += h.render();
-  out += line("Usage");
   Fields u;
   u.add("Profile", text(at(c, {"usage", "profile"})));
   u.add("Average daily", withUnit(at(c, {"usage", "average_daily_km"}), "km", 1));
   u.add("Active days", percentOf(at(c, {"usage", "active_days_share"})));
   u.add("Night driving", percentOf(at(c, {"usage", "night_driving_share"})));
   u.add("DC sessions a week", number(at(c, {"usage", "dc_sessions_per_week"}), 1));
-  return out + u.render();
+  // The three lists line up.
+  const int labels = std::max({f.labelWidth(), h.labelWidth(), u.labelWidth()});
+  out += f.render(kScreenWidth, labels);
+  out += line("Habit scores (1 to 5, 5 best)");
+  out += h.render(kScreenWidth, labels);
+  out += line("Usage");
+  return out + u.render(kScreenWidth, labels);
 }
 
 std::string renderMileage(const json& m) {

@@ -79,9 +79,14 @@ void Fields::add(std::string label, std::string value) {
   rows_.emplace_back(std::move(label), std::move(value));
 }
 
-std::string Fields::render(int width) const {
-  int label_width = 0;
-  for (const auto& [label, value] : rows_) label_width = std::max(label_width, displayWidth(label));
+int Fields::labelWidth() const {
+  int w = 0;
+  for (const auto& [label, value] : rows_) w = std::max(w, displayWidth(label));
+  return w;
+}
+
+std::string Fields::render(int width, int min_label_width) const {
+  const int label_width = std::max(labelWidth(), min_label_width);
   std::string out;
   for (const auto& [label, value] : rows_) {
     const int room = width - indent_ - label_width - kGap;

@@ -45,7 +45,10 @@ class Fields {
  public:
   explicit Fields(int indent = 2) : indent_(indent) {}
   void add(std::string label, std::string value);
-  std::string render(int width = kScreenWidth) const;
+  // The widest label's width.
+  int labelWidth() const;
+  // Labels padded to at least `label_width` (to line up several lists).
+  std::string render(int width = kScreenWidth, int label_width = 0) const;
 
  private:
   std::vector<std::pair<std::string, std::string>> rows_;

@@ -148,7 +148,7 @@ TEST(RenderCharging, ShowsChargingHabitsAndUsage) {
 TEST(RenderCharging, AnEmptyObjectReadsNotKnown) {
   const std::string out = renderCharging(json::object());
   expectFits(out);
-  EXPECT_TRUE(has(out, "Sessions          n/a (n/a DC, n/a over 100 kW)")) << out;
+  EXPECT_TRUE(has(out, "Sessions              n/a (n/a DC, n/a over 100 kW)")) << out;
 }
 
 TEST(RenderMileage, ShowsDistanceTripsAndEfficiency) {
