@@ -1,6 +1,10 @@
 // A private copy of a cache file, for offline mode (--db FILE): the file
 // and its write-ahead log (FILE-wal, when present) are copied into a fresh
-// folder (mkdtemp, mode 0700) and the copy is what gets opened. SQLite
+// folder (mkdtemp, mode 0700) and the copy is what gets opened. The folder
+// is made in $TMPDIR when it is set, else in /dev/shm when that has room:
+// in memory the copy (personal data included) never reaches flash, and
+// the store's syncs when it closes the copy cost nothing (on a disk they
+// write the whole freshly copied file: tens of ms); else in /tmp. SQLite
 // rebuilds the WAL index (-shm) from the WAL on open, so the -shm file is
 // not copied. The source files are only ever read, so not a byte of them
 // changes, however the copy is used.

@@ -39,7 +39,7 @@ struct HttpReply {
 };
 
 // The largest answer taken: an export of years of trips is a few MiB.
-inline constexpr std::size_t kMaxReplyBytes = 256u * 1024 * 1024;
+inline constexpr std::size_t kMaxReplyBytes = std::size_t{256} * 1024 * 1024;
 
 // Sends `request`, returns the answer whatever its status. kUnreachable
 // when the daemon cannot be reached or does not answer within `timeout`

@@ -30,7 +30,10 @@ std::string titleWithPeriod(std::string_view title, const json* period) {
 void flatten(const json& j, const std::string& path, std::string& out) {
   if (j.is_object() && !j.empty()) {
     for (const auto& [key, value] : j.items()) {
-      flatten(value, path.empty() ? key : path + "." + key, out);
+      std::string child = path;
+      if (!child.empty()) child += '.';
+      child += key;
+      flatten(value, child, out);
     }
     return;
   }

@@ -22,8 +22,10 @@ std::string codeList(const json* codes, int width) {
     const std::string next = (i == 0 ? "" : ", ") + all[i];
     const std::size_t left = all.size() - i - 1;
     const std::string more = left > 0 ? ", +" + std::to_string(left) + " more" : "";
-    if (displayWidth(out + next + more) > width) {
-      return out + (i == 0 ? "" : ", ") + "+" + std::to_string(all.size() - i) + " more";
+    if (displayWidth(out) + displayWidth(next) + displayWidth(more) > width) {
+      out += i == 0 ? "+" : ", +";
+      out += std::to_string(all.size() - i) + " more";
+      return out;
     }
     out += next;
   }

@@ -3,6 +3,7 @@
 // the source database or its WAL changes.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "cache_copy.h"
@@ -78,6 +79,22 @@ TEST_F(CacheCopyTest, TheCopyIsPrivate) {
   auto copy = CacheCopy::create(db());
   ASSERT_TRUE(copy.ok());
   EXPECT_EQ(fs::status((*copy)->folder()).permissions() & fs::perms::all, fs::perms::owner_all);
+}
+
+TEST_F(CacheCopyTest, TheCopyGoesWhereTmpdirSaysWhenSet) {
+  testing::TempDir tmp;
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old != nullptr ? old : "";
+  ::setenv("TMPDIR", tmp.path().c_str(), 1);
+  auto copy = CacheCopy::create(db());
+  if (old != nullptr) {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  ASSERT_TRUE(copy.ok()) << copy.error().message;
+  EXPECT_EQ((*copy)->folder().rfind(tmp.path() + "/crm-agentctl-", 0), 0u) << (*copy)->folder();
+  EXPECT_EQ(testing::readFile((*copy)->path()), testing::readFile(db()));
 }
 
 TEST(CacheCopy, AFileThatIsNotACacheIsABadFile) {
