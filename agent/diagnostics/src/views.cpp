@@ -9,7 +9,7 @@
 namespace crm::diagnostics {
 namespace {
 
-constexpr std::int64_t kMiB = 1024 * 1024;
+constexpr std::int64_t kMiB = std::int64_t{1024} * 1024;
 
 // The cache's files on flash (the database and its WAL), as the quota
 // counts them; without the store's row counts, which cost a scan.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "crm/common/input_limits.h"
 #include "executions.h"

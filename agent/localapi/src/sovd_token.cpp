@@ -7,7 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
+#include <system_error>
 #include <utility>
 
 #include "crm/localapi/sovd_routes.h"
@@ -16,6 +16,11 @@ namespace crm::localapi {
 namespace {
 
 constexpr std::size_t kMaxTokenBytes = 256;
+
+// strerror without its shared buffer.
+std::string errorText(int err) {
+  return std::generic_category().message(err);
+}
 
 std::string modeText(mode_t mode) {
   std::array<char, 8> buf{};
@@ -45,12 +50,12 @@ Result<int, TokenError> openChecked(const std::string& path) {
   if (fd < 0) {
     const int err = errno;
     if (err == ENOENT) return fail(TokenError::kMissing, path + ": no such file");
-    return fail(TokenError::kUnreadable, path + ": cannot open (" + std::strerror(err) + ")");
+    return fail(TokenError::kUnreadable, path + ": cannot open (" + errorText(err) + ")");
   }
   Fd guard(fd);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
-    return fail(TokenError::kUnreadable, path + ": cannot examine (" + std::strerror(errno) + ")");
+    return fail(TokenError::kUnreadable, path + ": cannot examine (" + errorText(errno) + ")");
   }
   if (!S_ISREG(st.st_mode)) {
     return fail(TokenError::kNotRegular,
@@ -90,7 +95,7 @@ Result<std::string, TokenError> readTokenFile(const std::string& path) {
     const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
-      return fail(TokenError::kUnreadable, path + ": cannot read (" + std::strerror(errno) + ")");
+      return fail(TokenError::kUnreadable, path + ": cannot read (" + errorText(errno) + ")");
     if (n == 0) break;
     text.append(buf.data(), static_cast<std::size_t>(n));
     if (text.size() > kMaxTokenBytes + 2) {

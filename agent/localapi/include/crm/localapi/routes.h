@@ -1,6 +1,6 @@
 // One API served by the local server: a route table mounted at a path
 // prefix. The driver's HMI API is one (hmi_routes.h); the technician's API
-// is meant to be another, with its own authentication inside its table.
+// is another (sovd_routes.h), with its own authentication inside its table.
 //
 // The server parses and bounds the request (size, time) before a table sees
 // it, and adds the headers every response carries (no-store, nosniff).
