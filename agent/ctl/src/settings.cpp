@@ -2,9 +2,21 @@
 
 #include <filesystem>
 
+#include "crm/common/input_limits.h"
 #include "crm/common/small_file.h"
+#include "crm/config/maintenance.h"
 
 namespace crm::ctl {
+namespace {
+
+// As the loader does: relative to the configuration file's folder.
+void resolveRelative(std::string& p, const std::filesystem::path& base) {
+  if (!p.empty() && std::filesystem::path(p).is_relative()) {
+    p = (base / p).lexically_normal().string();
+  }
+}
+
+}  // namespace
 
 CtlResult<Settings> loadSettings(const CtlOptions& options) {
   Settings s;
@@ -14,9 +26,35 @@ CtlResult<Settings> loadSettings(const CtlOptions& options) {
     if (!std::filesystem::exists(kDefaultConfig, ec)) return s;
     path = kDefaultConfig;
   }
-  auto loaded = config::loadConfig(path);
-  if (!loaded) return fail(CtlError::kBadFile, loaded.error().message);
-  s.config = std::move(loaded).value();
+  // Not config::loadConfig: that also checks the files only the daemon
+  // opens (TLS files, the token file's owner against this process's user),
+  // which a technician's user, or another machine reading a car's
+  // configuration offline, need not pass. The text is checked as strictly
+  // (parseConfig: every key, type and range, the same messages).
+  auto text = readSmallFile(path, input::kMaxConfigBytes);
+  if (!text) {
+    return fail(CtlError::kBadFile,
+                text.error().message + " (the configuration file could not be read)");
+  }
+  auto parsed = config::parseConfig(*text, path);
+  if (!parsed) return fail(CtlError::kBadFile, parsed.error().message);
+  s.config = std::move(parsed).value();
+  const auto base = std::filesystem::path(path).parent_path();
+  resolveRelative(s.config.storage.path, base);
+  resolveRelative(s.config.maintenance.schedule, base);
+  resolveRelative(s.config.local_api.technician_token_file, base);
+  if (!s.config.maintenance.schedule.empty()) {
+    // Offline reports count service items from it.
+    auto table = config::loadMaintenance(s.config.maintenance.schedule);
+    if (!table) {
+      // Named by its own file when it is bad, by the key when it is missing.
+      return fail(CtlError::kBadFile,
+                  table.error().code == config::ConfigError::kCannotRead
+                      ? path + ": maintenance.schedule: " + table.error().message
+                      : table.error().message);
+    }
+    s.config.maintenance.table = std::move(table).value();
+  }
   s.origin = path;
   return s;
 }

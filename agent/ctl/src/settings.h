@@ -20,9 +20,13 @@ struct Settings {
 };
 
 // The configuration named by --config, else kDefaultConfig when it exists,
-// else the defaults. kBadFile when a file is named or present but cannot
-// be read or is not valid, with the loader's message (file, key, what was
-// expected).
+// else the defaults, checked as strictly as the daemon checks it (every
+// key, type and range: config::parseConfig) and with its maintenance
+// schedule; relative paths are taken from the file's folder. The files
+// only the daemon opens (TLS files, the token file's owner and mode) are
+// not checked: the token is read when it is needed (readToken). kBadFile
+// when a file is named or present but cannot be read or is not valid, with
+// the loader's message (file, key, what was expected).
 CtlResult<Settings> loadSettings(const CtlOptions& options);
 
 // --url or --socket when given, else local_api.unix_socket, else

@@ -24,6 +24,22 @@ TEST(Settings, AConfigurationFileGivesTheApiAddress) {
   EXPECT_EQ(e->name(), "127.0.0.1:9911");
 }
 
+TEST(Settings, ACarsConfigurationLoadsWhereItsTlsAndTokenFilesAreNot) {
+  // Offline, on a technician's machine: the files only the daemon opens
+  // are not there, and need not be.
+  testing::TempDir dir;
+  testing::writeFile(dir.file("agent.json"), R"({
+    "mqtt": {"tls": {"ca_file": "/etc/crm-agent/ca.pem", "key_file": "/etc/crm-agent/key.pem"}},
+    "storage": {"path": "cache.db"},
+    "local_api": {"technician_token_file": "technician.token"}})");
+  CtlOptions o;
+  o.config_path = dir.file("agent.json");
+  auto s = loadSettings(o);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->config.local_api.technician_token_file, dir.file("technician.token"));
+  EXPECT_EQ(s->config.storage.path, dir.file("cache.db"));
+}
+
 TEST(Settings, ABadConfigurationIsABadFileNamingTheKey) {
   testing::TempDir dir;
   testing::writeFile(dir.file("agent.json"), R"({"local_api": {"port": "many"}})");
