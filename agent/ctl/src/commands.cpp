@@ -17,8 +17,14 @@ std::chrono::milliseconds timeoutOf(const CtlOptions& o) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout_s * 1000));
 }
 
+// Text from a store read offline is not checked as UTF-8 the way a parsed
+// answer is: a bad byte is replaced, never a throw.
+std::string pretty(const json& j) {
+  return j.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
 void printJson(Console& console, const json& j) {
-  console.out << j.dump(2) << "\n";
+  console.out << pretty(j) << "\n";
 }
 
 std::string stringAt(const json& object, const char* key) {
@@ -118,7 +124,7 @@ CtlStatus syncNow(const CtlOptions& o, Source& source, Console& console) {
 CtlStatus exportData(const CtlOptions& o, Source& source, Console& console) {
   auto exec = runOperation(source, "export-data", json::object(), timeoutOf(o), console);
   if (!exec) return exec.error();
-  const std::string document = resultOf(*exec).dump(2) + "\n";
+  const std::string document = pretty(resultOf(*exec)) + "\n";
   // Personal data: readable by its owner only.
   if (auto st = writeFileAtomically(o.export_file, document, 0600); !st) return st;
   if (o.json) {

@@ -43,7 +43,8 @@ void flatten(const json& j, const std::string& path, std::string& out) {
   } else if (j.is_array()) {
     bool scalars = true;
     for (const auto& e : j) scalars = scalars && !e.is_structured();
-    value = scalars ? j.dump() : "[" + std::to_string(j.size()) + " entries]";
+    value = scalars ? j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                    : "[" + std::to_string(j.size()) + " entries]";
   } else if (j.is_null()) {
     value = std::string(kNotKnown);
   } else {

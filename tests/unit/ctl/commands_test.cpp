@@ -109,6 +109,21 @@ TEST_F(Commands, JsonPrintsTheDataObjectAsOneDocument) {
   EXPECT_EQ(printed["id_asked"], "battery-health");
 }
 
+TEST_F(Commands, TextThatIsNotUtf8IsReplacedNotThrownOn) {
+  // Offline, a stored string reaches the output unchecked.
+  class BadBytes : public FakeSource {
+    CtlResult<json> data(std::string_view) override {
+      return json{{"title_en", std::string("tyre \xff")}};
+    }
+  } source;
+  CtlOptions o;
+  o.json = true;
+  o.command = Command::kPrompts;
+  auto c = console();
+  ASSERT_TRUE(runCommand(o, source, c).ok());
+  EXPECT_EQ(json::parse(out_.str())["title_en"], "tyre \xEF\xBF\xBD");  // U+FFFD
+}
+
 TEST_F(Commands, FaultsPassTheFilterAndPrintTheList) {
   CtlOptions o;
   o.command = Command::kFaults;
