@@ -310,8 +310,13 @@ TEST_F(CtlTest, OfflineOnACopyTakenWhileTheDaemonRunsAnswersAndChangesNoByte) {
   doc.add("execution.json", report.out);
   EXPECT_NE(readFile(usb.file("r.html")).find("<html"), std::string::npos);
 
-  for (const auto& needs_daemon : std::vector<std::vector<std::string>>{
-           {"sync-now"}, {"erase", "--personal", "--yes"}, {"export", usb.file("x.json")}}) {
+  // The driver's data from a car that does not boot.
+  const auto exported = ctl(with({"export", usb.file("x.json")}), usb.path());
+  EXPECT_EQ(exported.code, 0) << exported.err;
+  EXPECT_EQ(json::parse(readFile(usb.file("x.json")))["schema"], "crm.v1.data-export");
+
+  for (const auto& needs_daemon :
+       std::vector<std::vector<std::string>>{{"sync-now"}, {"erase", "--personal", "--yes"}}) {
     const auto e = ctl(with(needs_daemon), usb.path());
     EXPECT_EQ(e.code, 2) << needs_daemon[0];
     EXPECT_NE(e.err.find("needs the running daemon"), std::string::npos) << e.err;

@@ -57,6 +57,7 @@ class OfflineSource final : public Source {
   }
 
   CtlResult<json> startOperation(std::string_view op, const json&) override {
+    if (op == "export-data") return exportData();
     if (op != "generate-report") {
       return fail(CtlError::kUsage,
                   std::string(op) + " needs the running daemon (--db reads a copy)");
@@ -100,6 +101,19 @@ class OfflineSource final : public Source {
   }
 
  private:
+  // The driver's data from a car that does not boot: the copy holds all the
+  // cache held. What the driver consented to is the car's configuration,
+  // not the cache's: unknown here (null in the document).
+  CtlResult<json> exportData() {
+    auto document = store_->exportData({config_.vehicle, wallMs(), std::nullopt});
+    if (!document) return fail(CtlError::kFailed, "the export: " + document.error().message);
+    last_ = json{{"id", "offline-export"},
+                 {"operation", "export-data"},
+                 {"status", "completed"},
+                 {"result", std::move(document).value()}};
+    return last_;
+  }
+
   diagnostics::Sources sources() const {
     return diagnostics::Sources{*store_, *store_, config_, wallMs(), {}, "offline", std::nullopt};
   }

@@ -12,9 +12,9 @@
 //
 // generate-report makes the report as the daemon does on request, stored in
 // the copy (which is thrown away at exit); its page is rendered from the
-// same copy. Operations that change
-// the car or need its connection (sync-now, erase-personal-data) and
-// export-data are refused with kUsage.
+// same copy. export-data exports the copy (the consent is unknown offline).
+// Operations that change the car or need its connection (sync-now,
+// erase-personal-data) are refused with kUsage.
 //
 // Threading: one thread.
 #pragma once

@@ -90,12 +90,27 @@ TEST_F(Offline, AReportIsMadeFromTheCopyOnly) {
 TEST_F(Offline, OperationsThatNeedTheDaemonAreUsageErrors) {
   auto source = openOffline(db_, sharedCache().config);
   ASSERT_TRUE(source.ok());
-  for (const char* op : {"sync-now", "erase-personal-data", "export-data"}) {
+  for (const char* op : {"sync-now", "erase-personal-data"}) {
     auto exec = (*source)->startOperation(op, json::object());
     ASSERT_FALSE(exec.ok()) << op;
     EXPECT_EQ(exitCode(exec.error().code), 2) << op;
     EXPECT_NE(exec.error().message.find("needs the running daemon"), std::string::npos);
   }
+}
+
+TEST_F(Offline, ExportReadsTheCopyWithTheConsentUnknown) {
+  {
+    auto source = openOffline(db_, sharedCache().config);
+    ASSERT_TRUE(source.ok());
+    auto exec = (*source)->startOperation("export-data", json::object());
+    ASSERT_TRUE(exec.ok()) << exec.error().message;
+    EXPECT_EQ((*exec)["status"], "completed");
+    const json& doc = (*exec)["result"];
+    EXPECT_EQ(doc["schema"], "crm.v1.data-export");
+    EXPECT_TRUE(doc["consent"].is_null());
+    EXPECT_FALSE(doc["trips"].empty());
+  }
+  expectSourceUnchanged();
 }
 
 TEST(OfflineFile, ADamagedCacheIsABadFileAndIsLeftAlone) {
