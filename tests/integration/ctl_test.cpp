@@ -131,7 +131,8 @@ const std::vector<Read>& reads() {
 
 // One daemon for the whole suite: a simulated car of 40 days (ten a
 // second), with a fault that stays and one that clears; it keeps serving
-// after its source ends.
+// after its source ends. The cleared one lies within the last 30 days (the
+// raw window the faults view reads), wherever the car is when it is asked.
 class CtlTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -153,7 +154,7 @@ class CtlTest : public ::testing::Test {
             {"days", 40},
             {"dtcs",
              {{{"code", "P0A80"}, {"on_day", 2}, {"off_day", -1}},
-              {{"code", "U0100"}, {"on_day", 3}, {"off_day", 5}}}}}}}},
+              {{"code", "U0100"}, {"on_day", 12}, {"off_day", 14}}}}}}}},
         {"storage", {{"path", dir_->file("cache.db")}, {"commit_interval_ms", 100}}},
         {"mqtt",
          {{"broker", broker_->uri()}, {"reconnect_min_ms", 100}, {"reconnect_max_ms", 500}}},

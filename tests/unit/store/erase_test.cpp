@@ -208,6 +208,10 @@ class SpaceLeft {
 // A cache whose switch to incremental vacuum waits for room (a nearly full
 // disk) keeps its free pages in the file: the erase overwrites them.
 TEST_F(EraseTest, FreePagesAreZeroedWhenTheCacheCannotGiveThemBack) {
+  // Only a cache made before schema v4 waits for that switch, and such a
+  // cache has the 4 KiB pages of the agents of its time (new caches are
+  // incremental from their first page, and have 1 KiB pages).
+  page_bytes_ = 4096;
   auto& vfs = testing::FaultVfs::install();
   ASSERT_NO_FATAL_FAILURE(fill());
   store_.reset();

@@ -125,6 +125,7 @@ class PersonalDataTest : public ::testing::Test {
   std::unique_ptr<Store> open() {
     StoreOptions o;
     o.path = path();
+    o.page_bytes = page_bytes_;
     o.full_sync = false;
     o.busy_timeout_ms = 50;
     auto s = Store::open(o);
@@ -133,6 +134,9 @@ class PersonalDataTest : public ::testing::Test {
   }
 
   // One of everything, committed; the store stays open in store_.
+  // The page size a new cache gets (an older agent's cache has 4 KiB pages).
+  int page_bytes_ = StoreOptions{}.page_bytes;
+
   void fill() {
     store_ = open();
     ASSERT_NE(store_, nullptr);
