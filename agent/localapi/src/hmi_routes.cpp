@@ -102,16 +102,7 @@ class HmiRoutes : public Routes {
       return errorResponse(400, "bad_prompt_id",
                            "the prompt id " + quote(id_text) + " is not a positive integer");
     }
-    if (!isJsonMediaType(r.content_type)) {
-      return errorResponse(
-          415, "unsupported_media_type",
-          r.content_type.empty()
-              ? std::string("Content-Type is missing; send application/json")
-              : "Content-Type " + quote(r.content_type) + " is not application/json");
-    }
-    if (auto deep = input::checkJsonDepth(r.body, kMaxBodyDepth)) {
-      return errorResponse(400, "invalid_json", "the body is not accepted: " + *deep);
-    }
+    if (auto refused = refuseJsonBody(r, kMaxBodyDepth)) return *refused;
     json body;
     try {
       body = json::parse(r.body);

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "crm/common/input_limits.h"
+
 namespace crm::localapi {
 
 std::string dump(const nlohmann::json& j) {
@@ -23,6 +25,20 @@ bool isJsonMediaType(std::string_view content_type) {
     if (std::tolower(static_cast<unsigned char>(type[i])) != kJson[i]) return false;
   }
   return true;
+}
+
+std::optional<Response> refuseJsonBody(const Request& r, std::size_t max_depth) {
+  if (!isJsonMediaType(r.content_type)) {
+    return errorResponse(
+        415, "unsupported_media_type",
+        r.content_type.empty()
+            ? std::string("Content-Type is missing; send application/json")
+            : "Content-Type " + quote(r.content_type) + " is not application/json");
+  }
+  if (auto deep = input::checkJsonDepth(r.body, max_depth)) {
+    return errorResponse(400, "invalid_json", "the body is not accepted: " + *deep);
+  }
+  return std::nullopt;
 }
 
 }  // namespace crm::localapi

@@ -1,10 +1,14 @@
 // Small helpers shared by the route tables. Private to the component.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "crm/localapi/routes.h"
 
 namespace crm::localapi {
 
@@ -16,5 +20,9 @@ std::string quote(std::string_view name);
 
 // True for "application/json" with any parameters (case-insensitive type).
 bool isJsonMediaType(std::string_view content_type);
+
+// The checks every JSON request body passes before it is parsed: the media
+// type (415) and the nesting depth (400 invalid_json). nullopt: go on.
+std::optional<Response> refuseJsonBody(const Request& r, std::size_t max_depth);
 
 }  // namespace crm::localapi

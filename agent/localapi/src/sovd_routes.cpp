@@ -194,16 +194,7 @@ class SovdRoutes : public Routes {
       return errorResponse(400, "bad_scope",
                            "erase-personal-data needs the body {\"scope\":\"personal\"}");
     }
-    if (!isJsonMediaType(r.content_type)) {
-      return errorResponse(
-          415, "unsupported_media_type",
-          r.content_type.empty()
-              ? std::string("Content-Type is missing; send application/json")
-              : "Content-Type " + quote(r.content_type) + " is not application/json");
-    }
-    if (auto deep = input::checkJsonDepth(r.body, kMaxBodyDepth)) {
-      return errorResponse(400, "invalid_json", "the body is not accepted: " + *deep);
-    }
+    if (auto refused = refuseJsonBody(r, kMaxBodyDepth)) return *refused;
     body = json::parse(r.body, nullptr, false);
     if (body.is_discarded()) return errorResponse(400, "invalid_json", "the body is not JSON");
     if (!body.is_object()) {
