@@ -18,8 +18,13 @@ using detail::kMsPerYear;
 // One-sided 95 % / two-sided 90 % Gaussian quantile.
 constexpr double kZ90 = 1.645;
 // The BMS's own SOH is biased per car by up to about 1.5 points (a BMS
-// estimate of a 75 kWh pack is good to ~1 kWh); taken as sigma 0.75.
-constexpr double kBmsSigma = 0.75;
+// estimate of a 75 kWh pack is good to ~1 kWh). The bias is the same car
+// after car, report after report: it does not average out over time, so
+// the interval of a car known only by its BMS must reach the bound, not
+// merely cover 90 % of a fleet's cars (a car with a BMS 1.5 points low
+// would otherwise be outside its interval in every report until capacity
+// estimates arrive). Hence sigma = 1.5 / z90.
+constexpr double kBmsSigma = 1.5 / kZ90;
 constexpr double kBmsNearCap = 99.5;
 // A BMS that reports whole percent is good only to its rounding as well:
 // uniform over ±0.5, σ = 1/√12, added in quadrature.

@@ -128,6 +128,21 @@ TEST_F(HealthTest, EstimatesAloneGiveAnEstimatedSohWithAnInterval) {
   EXPECT_FALSE(s.degradation_percent_per_year.has_value());  // under 90 days
 }
 
+TEST_F(HealthTest, ABmsAloneReadingItsWholeBiasLowStillHasTheTruthInsideItsInterval) {
+  // No capacity estimate yet (a car that charged little in its first
+  // months); the BMS reads 1.5 points below the truth of 99.4, day after day.
+  for (int d = 0; d < 30; ++d) sample(kT0 + d * kDay + 12 * kHour, sig::kSoh, 97.9);
+  ASSERT_TRUE(store_->commit().ok());
+
+  const auto s = summarizeSoh(*store_, vehicle_, {kT0, kT0 + 30 * kDay});
+
+  ASSERT_TRUE(s.value.has_value());
+  EXPECT_EQ(*s.source, "bms");
+  EXPECT_NEAR(*s.value, 97.9, 0.05);
+  EXPECT_GE(*s.high, 99.4);
+  EXPECT_LE(*s.low, 96.4);
+}
+
 TEST_F(HealthTest, BmsAndEstimateCombineAndAYearGivesARateAndProjection) {
   // A year: SOH falls 3 points, BMS 1 point high; the odometer 15,000 km.
   for (int d = 0; d <= 365; ++d) {
