@@ -176,9 +176,8 @@ TEST_F(Tls, ABrokerCertificateFromAnotherCaIsRefusedAndTheLogSaysTls) {
   const auto log =
       logUntil(dir_, agentConfig(dir_, kCarA, broker_.uri(), 0, tls("wrongca", "cara")),
                "cannot connect to");
-  EXPECT_NE(
-      log.find("mqtt: cannot connect to " + broker_.uri() + ": TLS: certificate verify failed"),
-      std::string::npos)
+  EXPECT_NE(log.find("mqtt: cannot connect to " + broker_.uri() + ": TLS: handshake failed"),
+            std::string::npos)
       << log;
   EXPECT_NE(log.find("[tls]"), std::string::npos) << log;
 }
@@ -338,7 +337,9 @@ TEST(Mqtt5, OutboxMessagesCarryTheirIdAsAUserPropertyAndAnExpiry) {
       EXPECT_GT(s.expiry, 0) << s.topic;
       EXPECT_LE(s.expiry, 90 * 24 * 3600) << s.topic;
     }
-    if (s.topic.ends_with("/status")) EXPECT_EQ(s.expiry, -1) << "status does not expire";
+    if (s.topic.ends_with("/status")) {
+      EXPECT_EQ(s.expiry, -1) << "status does not expire";
+    }
   }
   EXPECT_GT(checked, 0) << e.err;
 }

@@ -55,40 +55,60 @@ mqtt::create_options createOptions(const MqttOptions& cfg) {
                                                                 : MQTTVERSION_3_1_1);
 }
 
-mqtt::connect_options connectOptions(const MqttOptions& cfg, const std::optional<Will>& will,
-                                     const std::optional<std::string>& password,
-                                     std::function<void(const std::string&)> on_tls_error) {
+std::optional<std::pair<std::string, std::string>> hostAndPort(const std::string& uri) {
+  for (const char* scheme : {"tcp://", "ssl://", "mqtt://", "mqtts://"}) {
+    if (uri.rfind(scheme, 0) != 0) continue;
+    const std::string rest = uri.substr(std::char_traits<char>::length(scheme));
+    const auto colon = rest.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size()) return std::nullopt;
+    std::string host = rest.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
+    return std::make_pair(host, rest.substr(colon + 1));
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<mqtt::ssl_options> sslOptions(const MqttOptions& cfg) {
+  if (!usesTls(cfg)) return nullptr;
+  auto ssl = std::make_unique<mqtt::ssl_options>();
+  ssl->set_enable_server_cert_auth(true);
+  ssl->set_verify(true);  // the certificate must name the broker's host
+  // Empty: the system's trust store.
+  if (!cfg.tls.ca_file.empty()) ssl->set_trust_store(cfg.tls.ca_file);
+  if (!cfg.tls.cert_file.empty()) ssl->set_key_store(cfg.tls.cert_file);
+  if (!cfg.tls.key_file.empty()) ssl->set_private_key(cfg.tls.key_file);
+  return ssl;
+}
+
+void fillConnectOptions(mqtt::connect_options& out, const MqttOptions& cfg,
+                        const std::optional<Will>& will, const std::optional<std::string>& password,
+                        const mqtt::ssl_options* ssl) {
   const bool v5 = cfg.protocol == MqttProtocol::kV5;
-  auto builder = mqtt::connect_options_builder();
-  builder.mqtt_version(v5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
-      .keep_alive_interval(std::chrono::seconds(cfg.keepalive_s))
-      .connect_timeout(kConnectTimeout)
-      .max_inflight(cfg.max_inflight)
-      .automatic_reconnect(false);
+  out.set_mqtt_version(v5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
+  out.set_keep_alive_interval(std::chrono::seconds(cfg.keepalive_s));
+  out.set_connect_timeout(kConnectTimeout);
+  out.set_max_inflight(cfg.max_inflight);
+  out.set_automatic_reconnect(false);
   // Persistent: commands sent while the car is offline are kept for it by
   // the broker (with 5, for session_expiry_s after it goes away).
   if (v5) {
-    builder.clean_start(false).properties(
+    out.set_clean_start(false);
+    // Set on the object the caller connects with: Paho C++ 1.2 copies the
+    // C structure's pointer to the properties, not its target, so options
+    // built elsewhere and copied here would point at freed memory.
+    out.set_properties(
         {mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, fourBytes(cfg.session_expiry_s))});
   } else {
-    builder.clean_session(false);
+    out.set_clean_session(false);
   }
   if (will) {
-    builder.will(
-        mqtt::message(will->topic, will->payload, 1, true, messageProperties(cfg, will->id, 0)));
+    // No properties on the will, for the same reason.
+    out.set_will(mqtt::will_options(will->topic, will->payload, 1, true));
   }
-  if (!cfg.username.empty()) builder.user_name(cfg.username);
-  if (password) builder.password(*password);
-  if (usesTls(cfg)) {
-    auto ssl = mqtt::ssl_options_builder().enable_server_cert_auth(true).verify(true);
-    // Empty: the system's trust store.
-    if (!cfg.tls.ca_file.empty()) ssl.trust_store(cfg.tls.ca_file);
-    if (!cfg.tls.cert_file.empty()) ssl.key_store(cfg.tls.cert_file);
-    if (!cfg.tls.key_file.empty()) ssl.private_key(cfg.tls.key_file);
-    ssl.error_handler(std::move(on_tls_error));
-    builder.ssl(ssl.finalize());
-  }
-  return builder.finalize();
+  if (!cfg.username.empty()) out.set_user_name(cfg.username);
+  if (password) out.set_password(*password);
+  if (ssl) out.set_ssl(*ssl);
 }
 
 mqtt::properties messageProperties(const MqttOptions& cfg, std::string_view id,

@@ -9,6 +9,7 @@
 #include <mqtt/async_client.h>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,9 +38,20 @@ mqtt::create_options createOptions(const MqttOptions& cfg);
 struct Will {
   std::string topic, payload, id;
 };
-mqtt::connect_options connectOptions(const MqttOptions& cfg, const std::optional<Will>& will,
-                                     const std::optional<std::string>& password,
-                                     std::function<void(const std::string&)> on_tls_error);
+// The TLS options, or nullptr without TLS. No TLS error handler: Paho C++
+// 1.2 hands the C library the address of a copy that async_client::connect
+// destroys before the handshake runs, so OpenSSL's text cannot be had safely.
+std::unique_ptr<mqtt::ssl_options> sslOptions(const MqttOptions& cfg);
+
+// "host", "port" of a tcp://, ssl://, mqtt:// or mqtts:// URI; nullopt for
+// others (ws://, wss://) or without a port.
+std::optional<std::pair<std::string, std::string>> hostAndPort(const std::string& uri);
+
+// Fills `out`, which the caller then connects with. `ssl`: from
+// sslOptions(), or nullptr.
+void fillConnectOptions(mqtt::connect_options& out, const MqttOptions& cfg,
+                        const std::optional<Will>& will, const std::optional<std::string>& password,
+                        const mqtt::ssl_options* ssl);
 
 // MQTT 5 only (empty with 3.1.1): the envelope id as user property "id" and,
 // when expiry_s > 0, the message-expiry-interval.

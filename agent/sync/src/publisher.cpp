@@ -1,6 +1,8 @@
 #include "crm/sync/publisher.h"
 
 #include <mqtt/async_client.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -70,11 +72,10 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   // The reason last logged for a refused connection: a new one is logged
   // once, not at every retry of a days-long outage.
   std::optional<Refusal> last_refusal;
-  // OpenSSL's first error line during the current attempt. Guards tls_error:
-  // Paho's threads write it (TLS error handler) and read it (connect
-  // failure); the loop clears it at each attempt.
-  std::mutex tls_error_mu;
-  std::string tls_error;
+  // Checks, after a TLS connect failure, whether a plain TCP connection to
+  // the broker succeeds: Paho says "TCP/TLS connect failure" for both.
+  std::unique_ptr<asio::ip::tcp::socket> probe;
+  std::unique_ptr<asio::ip::tcp::resolver> resolver;
   std::int64_t sent_upto = 0;  // highest seq handed to Paho on this connection
   std::set<std::int64_t> in_flight;
   PublisherStats stats;
@@ -84,6 +85,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   Publisher::CommandHandler on_command;
   Listener connect_listener, publish_listener, status_listener, disconnect_listener,
       subscribe_listener;
+  // The TLS options of the current connection: Paho's TLS error handler
+  // holds its address, so it lives as long as the client may use it.
+  std::unique_ptr<mqtt::ssl_options> ssl;
   // Declared last: destroyed first, so no Paho callback outlives what it uses.
   std::unique_ptr<mqtt::async_client> client;
 
@@ -155,18 +159,12 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     } catch (const std::exception&) {
       // No response: the return code is all there is.
     }
-    std::lock_guard<std::mutex> lock(tls_error_mu);
-    f.tls_error = tls_error;
     return f;
   }
 
   void connect() {
     if (state == State::kStopping || state == State::kStopped || !client) return;
     state = State::kConnecting;
-    {
-      std::lock_guard<std::mutex> lock(tls_error_mu);
-      tls_error.clear();
-    }
     attempt_started = std::chrono::steady_clock::now();
     auto password = readConnectFiles(cfg);
     if (!password) {
@@ -188,11 +186,10 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     } else {
       log::error("mqtt: connecting without a last will: {}", taken.error().message);
     }
-    auto options = connectOptions(cfg, will, *password, [this](const std::string& text) {
-      // On Paho's thread; the first line is the cause, the rest follows from it.
-      std::lock_guard<std::mutex> lock(tls_error_mu);
-      if (tls_error.empty()) tls_error = text;
-    });
+    // Replaced only here, while no attempt is under way (state was idle).
+    ssl = sslOptions(cfg);
+    mqtt::connect_options options;
+    fillConnectOptions(options, cfg, will, *password, ssl.get());
     try {
       client->connect(options, nullptr, connect_listener);
     } catch (const mqtt::exception& e) {
@@ -226,7 +223,46 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     failure.timed_out = std::chrono::steady_clock::now() - attempt_started >=
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             kConnectTimeout - std::chrono::seconds(1));
+    if (failure.tls && !failure.timed_out &&
+        failure.message.find("TCP/TLS connect failure") != std::string::npos) {
+      probeTcp(std::move(failure));
+      return;
+    }
     onRefused(classifyConnectFailure(failure));
+  }
+
+  // Tries a plain TCP connection to the broker's host and port, then
+  // classifies: reachable means the TLS handshake is what failed.
+  void probeTcp(ConnectFailure failure) {
+    const auto target = hostAndPort(cfg.broker);
+    if (!target) {
+      onRefused(classifyConnectFailure(failure));
+      return;
+    }
+    resolver = std::make_unique<asio::ip::tcp::resolver>(io);
+    resolver->async_resolve(
+        target->first, target->second,
+        [weak = weak_from_this(), failure](const boost::system::error_code& ec,
+                                           const asio::ip::tcp::resolver::results_type& found) {
+          auto self = weak.lock();
+          if (!self) return;
+          if (ec) {
+            self->onRefused(classifyConnectFailure(failure));
+            return;
+          }
+          self->probe = std::make_unique<asio::ip::tcp::socket>(self->io);
+          asio::async_connect(
+              *self->probe, found,
+              [weak = self->weak_from_this(), failure](const boost::system::error_code& cec,
+                                                       const asio::ip::tcp::endpoint&) mutable {
+                auto me = weak.lock();
+                if (!me) return;
+                failure.tcp_reachable = !cec;
+                boost::system::error_code ignored;
+                me->probe->close(ignored);
+                me->onRefused(classifyConnectFailure(failure));
+              });
+        });
   }
 
   void onRefused(Refusal refusal) {

@@ -98,6 +98,21 @@ Refusal classifyConnectFailure(const ConnectFailure& f) {
   // Paho's "TCP/TLS connect failure": the TCP connect itself (or, with TLS,
   // a handshake OpenSSL reported nothing about) failed.
   if (contains(f.message, "TCP/TLS connect failure")) {
+    if (f.tls && f.tcp_reachable == true) {
+      if (!f.client_cert) {
+        return {RefusalKind::kTls,
+                "TLS: handshake failed; no client certificate is set (mqtt.tls.cert_file), which "
+                "a broker that requires one refuses (else: the broker's certificate is not "
+                "signed by mqtt.tls.ca_file, has expired or does not name the broker's host)"};
+      }
+      return {RefusalKind::kTls,
+              "TLS: handshake failed (the broker's certificate is not signed by "
+              "mqtt.tls.ca_file, has expired or does not name the broker's host; or the broker "
+              "refused the client certificate)"};
+    }
+    if (f.tls && f.tcp_reachable == false) {
+      return {RefusalKind::kRefused, "connection refused (nothing listening on that port)"};
+    }
     if (f.tls) {
       return {RefusalKind::kRefused,
               "connection refused, or the TLS handshake failed (nothing listening there, or "

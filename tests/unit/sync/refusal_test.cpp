@@ -74,6 +74,20 @@ TEST(Refusal, APlainTcpConnectFailureIsConnectionRefused) {
   EXPECT_EQ(r.reason, "connection refused (nothing listening on that port)");
 }
 
+TEST(Refusal, ATlsConnectFailureToAReachableBrokerIsAHandshakeFailure) {
+  auto f = failure(-1, "TCP/TLS connect failure");
+  f.tls = true;
+  f.tcp_reachable = true;
+  EXPECT_NE(classifyConnectFailure(f).reason.find("no client certificate is set"),
+            std::string::npos);
+  f.client_cert = true;
+  const auto r = classifyConnectFailure(f);
+  EXPECT_EQ(r.kind, RefusalKind::kTls);
+  EXPECT_EQ(r.reason.rfind("TLS: handshake failed (", 0), 0U) << r.reason;
+  f.tcp_reachable = false;
+  EXPECT_EQ(classifyConnectFailure(f).kind, RefusalKind::kRefused);
+}
+
 TEST(Refusal, AnAttemptThatLastedTheConnectTimeoutIsATimeout) {
   auto f = failure(-1, "TCP connect completion failure");
   f.timed_out = true;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace crm::sync {
@@ -29,10 +30,13 @@ enum class RefusalKind : std::uint8_t {
 struct ConnectFailure {
   int return_code = 0;       // Paho's: < 0 client side, > 0 the CONNACK code (3.1.1 or 5)
   std::string message;       // Paho's error message; may be empty
-  std::string tls_error;     // OpenSSL's first error line during the attempt; empty: none
+  std::string tls_error;     // OpenSSL's first error line; empty: none (see connection.h)
   bool tls = false;          // the attempt used TLS
   bool client_cert = false;  // and offered a client certificate
   bool timed_out = false;    // it lasted the whole connect timeout
+  // After "TCP/TLS connect failure" with TLS: whether a plain TCP connection
+  // to the broker then succeeded (nullopt: not tried).
+  std::optional<bool> tcp_reachable;
 };
 
 struct Refusal {
