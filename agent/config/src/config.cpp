@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "crm/common/input_limits.h"
+#include "crm/common/private_file.h"
 #include "crm/common/small_file.h"
 #include "crm/engagement/policy.h"
 #include "crm/engagement/settings.h"
@@ -146,10 +147,31 @@ void readAll(JsonReader& root, Config& c) {
       t.string("cert_file", m.tls.cert_file);
       t.string("key_file", m.tls.key_file);
     });
+    // The files themselves are checked by loadConfig.
+    r.string("username", m.username, checkNonEmpty);
+    r.string("password_file", m.password_file, checkNonEmpty);
+    std::string protocol = m.protocol == sync::MqttProtocol::kV5 ? "5" : "3.1.1";
+    r.string("protocol", protocol, oneOf({"3.1.1", "5"}));
+    m.protocol = protocol == "5" ? sync::MqttProtocol::kV5 : sync::MqttProtocol::kV311;
+    // At least a minute: a session that ends with the connection loses the
+    // commands sent while the car is away. At most the property's range.
+    r.integer("session_expiry_s", m.session_expiry_s, 60, 0xFFFFFFFFLL);
     r.integer("keepalive_s", m.keepalive_s, 5, 3600);
     r.integer("reconnect_min_ms", m.reconnect_min_ms, 100, 600000);
     r.integer("reconnect_max_ms", m.reconnect_max_ms, 100, 3600000);
     r.integer("max_inflight", m.max_inflight, 1, 1000);
+    // A certificate without its key (or the reverse) cannot identify the car.
+    if (m.tls.cert_file.empty() != m.tls.key_file.empty()) {
+      r.failKey("tls", m.tls.cert_file.empty()
+                           ? "key_file is set without cert_file; expected both or neither"
+                           : "cert_file is set without key_file; expected both or neither");
+    }
+    // MQTT carries no password without a user name.
+    if (!m.password_file.empty() && m.username.empty()) {
+      r.failKey("password_file",
+                "expected mqtt.username too (MQTT sends no password without "
+                "a user name)");
+    }
     if (m.reconnect_max_ms < m.reconnect_min_ms) {
       r.failKey("reconnect_max_ms", "expected a value not below reconnect_min_ms");
     }
@@ -247,6 +269,7 @@ Result<Config, ConfigError> loadConfig(const std::string& path) {
   resolveRelative(c.mqtt.tls.ca_file, base);
   resolveRelative(c.mqtt.tls.cert_file, base);
   resolveRelative(c.mqtt.tls.key_file, base);
+  resolveRelative(c.mqtt.password_file, base);
   resolveRelative(c.maintenance.schedule, base);
   resolveRelative(c.local_api.technician_token_file, base);
   // Files opened later (at the first TLS connect, maybe hours later on a
@@ -259,6 +282,12 @@ Result<Config, ConfigError> loadConfig(const std::string& path) {
     if (file->empty()) continue;
     if (auto st = checkReadableFile(*file); !st) {
       return fail(ConfigError::kInvalid, path + ": " + key + ": " + st.error().message);
+    }
+  }
+  // A password others can read is no secret: refused now, by file and mode.
+  if (const auto& file = c.mqtt.password_file; !file.empty()) {
+    if (auto st = checkPrivateFile(file, "the MQTT password"); !st) {
+      return fail(ConfigError::kInvalid, path + ": mqtt.password_file: " + st.error().message);
     }
   }
   // A token others can read is no secret: refused now, by file and mode.

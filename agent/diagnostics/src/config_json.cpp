@@ -1,6 +1,6 @@
 // The configuration as the technician sees it: the file's shape, every key
 // with the value in force, secrets redacted. Nothing here reads a file: the
-// TLS key and the technician's token are named by path in the
+// TLS key, the MQTT password and the technician's token are named by path in the
 // configuration and their contents never come near this view.
 #include "common.h"
 #include "crm/engagement/settings.h"
@@ -101,6 +101,12 @@ json configJson(const config::Config& c) {
               {"cert_file", m.tls.cert_file},
               // The private key's location is kept back too: it says where to look.
               {"key_file", m.tls.key_file.empty() ? json("") : json(kRedacted)}}},
+            {"username", m.username},
+            // Like the key's: where the secret lies is kept back; the
+            // password itself is never in the configuration at all.
+            {"password_file", m.password_file.empty() ? json("") : json(kRedacted)},
+            {"protocol", m.protocol == sync::MqttProtocol::kV5 ? "5" : "3.1.1"},
+            {"session_expiry_s", m.session_expiry_s},
             {"keepalive_s", m.keepalive_s},
             {"reconnect_min_ms", m.reconnect_min_ms},
             {"reconnect_max_ms", m.reconnect_max_ms},

@@ -1,108 +1,52 @@
-// The technician token file: checked on the open descriptor (fstat), so the
-// file judged is the file read, even if the path is replaced meanwhile.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <array>
-#include <cerrno>
-#include <cstdio>
-#include <system_error>
+// The technician token file: the shared owner-only file check
+// (crm/common/private_file.h), then the token's own rules.
 #include <utility>
 
+#include "crm/common/private_file.h"
 #include "crm/localapi/sovd_routes.h"
 
 namespace crm::localapi {
 namespace {
 
 constexpr std::size_t kMaxTokenBytes = 256;
+constexpr const char* kWhat = "the technician token";
 
-// strerror without its shared buffer.
-std::string errorText(int err) {
-  return std::generic_category().message(err);
-}
-
-std::string modeText(mode_t mode) {
-  std::array<char, 8> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04o", static_cast<unsigned>(mode & 07777));
-  return buf.data();
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
+TokenError tokenError(PrivateFileError code) {
+  switch (code) {
+    case PrivateFileError::kMissing:
+      return TokenError::kMissing;
+    case PrivateFileError::kNotRegular:
+      return TokenError::kNotRegular;
+    case PrivateFileError::kLoose:
+      return TokenError::kLoose;
+    case PrivateFileError::kUnreadable:
+      return TokenError::kUnreadable;
+    case PrivateFileError::kTooLarge:
+      return TokenError::kBad;
   }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-// Opens `path` and checks what it is. O_NONBLOCK: a FIFO must not hang
-// start-up; it is refused as not a regular file anyway.
-Result<int, TokenError> openChecked(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT) return fail(TokenError::kMissing, path + ": no such file");
-    return fail(TokenError::kUnreadable, path + ": cannot open (" + errorText(err) + ")");
-  }
-  Fd guard(fd);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    return fail(TokenError::kUnreadable, path + ": cannot examine (" + errorText(errno) + ")");
-  }
-  if (!S_ISREG(st.st_mode)) {
-    return fail(TokenError::kNotRegular,
-                path + ": not a regular file (mode " + modeText(st.st_mode) + ")");
-  }
-  if ((st.st_mode & 077) != 0) {
-    return fail(TokenError::kLoose, path + ": has mode " + modeText(st.st_mode) +
-                                        ": group or others may read it; the technician token "
-                                        "must be readable by its owner only (chmod 600 " +
-                                        path + ")");
-  }
-  // Its owner can read it and change its mode: it must be the agent's user.
-  if (st.st_uid != ::geteuid()) {
-    return fail(TokenError::kLoose, path + ": owned by uid " + std::to_string(st.st_uid) +
-                                        ", not by the agent's user (uid " +
-                                        std::to_string(::geteuid()) + ")");
-  }
-  return guard.release();
+  return TokenError::kBad;
 }
 
 }  // namespace
 
 Status<TokenError> checkTokenFile(const std::string& path) {
-  auto fd = openChecked(path);
-  if (!fd) return fd.error();
-  ::close(*fd);
+  if (auto st = checkPrivateFile(path, kWhat); !st) {
+    return fail(tokenError(st.error().code), st.error().message);
+  }
   return {};
 }
 
 Result<std::string, TokenError> readTokenFile(const std::string& path) {
-  auto opened = openChecked(path);
-  if (!opened) return opened.error();
-  Fd fd(*opened);
-  std::string text;
-  std::array<char, 512> buf{};
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0)
-      return fail(TokenError::kUnreadable, path + ": cannot read (" + errorText(errno) + ")");
-    if (n == 0) break;
-    text.append(buf.data(), static_cast<std::size_t>(n));
-    if (text.size() > kMaxTokenBytes + 2) {
+  // Two bytes more than a token: room for its line break (CR LF).
+  auto read = readPrivateFile(path, kMaxTokenBytes + 2, kWhat);
+  if (!read) {
+    if (read.error().code == PrivateFileError::kTooLarge) {
       return fail(TokenError::kBad, path + ": longer than " + std::to_string(kMaxTokenBytes) +
                                         " bytes; expected one line holding the token");
     }
+    return fail(tokenError(read.error().code), read.error().message);
   }
+  std::string text = std::move(read).value();
   if (text.ends_with('\n')) text.pop_back();
   if (text.ends_with('\r')) text.pop_back();
   if (text.empty()) return fail(TokenError::kBad, path + ": empty; expected the token");

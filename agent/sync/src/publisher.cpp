@@ -1,17 +1,23 @@
 #include "crm/sync/publisher.h"
 
 #include <mqtt/async_client.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
+#include "connection.h"
 #include "crm/common/log.h"
 #include "crm/common/wire.h"
 #include "crm/sync/backoff.h"
 #include "crm/sync/envelope.h"
+#include "crm/sync/message_expiry.h"
+#include "crm/sync/refusal.h"
 
 namespace crm::sync {
 namespace {
@@ -59,6 +65,17 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   std::mt19937_64 rng;
   State state = State::kIdle;
   int attempt = 0;
+  std::chrono::steady_clock::time_point attempt_started;
+  // The seq the broker publishes the will under if this connection dies;
+  // told to the CRM in "online" so that it knows that gap is no loss.
+  std::optional<std::int64_t> will_seq;
+  // The reason last logged for a refused connection: a new one is logged
+  // once, not at every retry of a days-long outage.
+  std::optional<Refusal> last_refusal;
+  // Checks, after a TLS connect failure, whether a plain TCP connection to
+  // the broker succeeds: Paho says "TCP/TLS connect failure" for both.
+  std::unique_ptr<asio::ip::tcp::socket> probe;
+  std::unique_ptr<asio::ip::tcp::resolver> resolver;
   std::int64_t sent_upto = 0;  // highest seq handed to Paho on this connection
   std::set<std::int64_t> in_flight;
   PublisherStats stats;
@@ -68,6 +85,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   Publisher::CommandHandler on_command;
   Listener connect_listener, publish_listener, status_listener, disconnect_listener,
       subscribe_listener;
+  // The TLS options of the current connection: Paho's TLS error handler
+  // holds its address, so it lives as long as the client may use it.
+  std::unique_ptr<mqtt::ssl_options> ssl;
   // Declared last: destroyed first, so no Paho callback outlives what it uses.
   std::unique_ptr<mqtt::async_client> client;
 
@@ -78,25 +98,39 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     });
   }
 
-  std::string statusBody(const char* state_name, const char* reason) {
-    return nlohmann::json{{"state", state_name}, {"reason", reason}, {"agent_version", "0.1.0"}}
-        .dump();
+  std::string statusBody(const char* state_name, const char* reason,
+                         std::optional<std::int64_t> will) {
+    nlohmann::json body{{"state", state_name}, {"reason", reason}, {"agent_version", "0.1.0"}};
+    if (will) body["will_seq"] = *will;
+    return body.dump();
   }
 
   void init() {
     // Stable per car: the broker keeps the persistent session under it.
     if (cfg.client_id.empty()) cfg.client_id = "crm-agent-" + vin;
     try {
-      client = std::make_unique<mqtt::async_client>(cfg.broker, cfg.client_id);
+      client = std::make_unique<mqtt::async_client>(cfg.broker, cfg.client_id, createOptions(cfg));
     } catch (const mqtt::exception& e) {
       // The configuration check should have caught it; the agent keeps
       // collecting and the outbox keeps everything until a good broker URI.
       log::error("mqtt: cannot use broker {}: {}; not connecting", cfg.broker, e.what());
       return;
     }
+    if (usesTls(cfg) && cfg.broker.rfind("tcp://", 0) == 0) {
+      // Paho would connect in the clear and ignore the TLS files.
+      log::warn("mqtt: mqtt.tls is set but {} is not a TLS URI (ssl://): not encrypted",
+                cfg.broker);
+    }
     client->set_callback(*this);
-    connect_listener.fn = [this](const mqtt::token&, bool ok) {
-      toLoop([ok](Impl& self) { ok ? self.onConnected() : self.onConnectFailed(); });
+    connect_listener.fn = [this](const mqtt::token& tok, bool ok) {
+      if (ok) {
+        toLoop([](Impl& self) { self.onConnected(); });
+        return;
+      }
+      ConnectFailure failure = failureOf(tok);
+      toLoop([failure = std::move(failure)](Impl& self) mutable {
+        self.onConnectFailed(std::move(failure));
+      });
     };
     publish_listener.fn = [this](const mqtt::token& tok, bool ok) {
       const auto seq =
@@ -112,36 +146,57 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     };
   }
 
+  // On Paho's thread, from the failed connect's token.
+  ConnectFailure failureOf(const mqtt::token& tok) {
+    ConnectFailure f;
+    f.return_code = tok.get_return_code();
+    try {
+      // Complete by now: this only rethrows what Paho recorded (no wait).
+      (void)tok.get_connect_response();
+    } catch (const mqtt::exception& e) {
+      f.return_code = e.get_return_code();
+      f.message = e.get_message();
+    } catch (const std::exception&) {
+      // No response: the return code is all there is.
+    }
+    return f;
+  }
+
   void connect() {
     if (state == State::kStopping || state == State::kStopped || !client) return;
     state = State::kConnecting;
+    attempt_started = std::chrono::steady_clock::now();
+    auto password = readConnectFiles(cfg);
+    if (!password) {
+      onRefused({password.error().code, password.error().message});
+      return;
+    }
     // The will is what the broker publishes if the car vanishes; it needs its
     // own durable seq, which the store reserves without a database write.
     // Should even that fail, the agent connects without a will: the outbox
     // draining matters more than an "offline" the broker would publish.
-    auto will = statusMessage("offline", "unexpected");
-    if (!will) log::error("mqtt: connecting without a last will: {}", will.error().message);
-    auto builder = mqtt::connect_options_builder()
-                       // Persistent: commands sent while the car is offline
-                       // are kept for it by the broker.
-                       .clean_session(false)
-                       .keep_alive_interval(std::chrono::seconds(cfg.keepalive_s))
-                       .connect_timeout(std::chrono::seconds(10))
-                       .max_inflight(cfg.max_inflight)
-                       .automatic_reconnect(false);
-    if (will) builder.will(mqtt::message(statusTopic(), *will, 1, true));
-    if (!cfg.tls.ca_file.empty()) {
-      auto ssl =
-          mqtt::ssl_options_builder().trust_store(cfg.tls.ca_file).enable_server_cert_auth(true);
-      if (!cfg.tls.cert_file.empty()) ssl.key_store(cfg.tls.cert_file);
-      if (!cfg.tls.key_file.empty()) ssl.private_key(cfg.tls.key_file);
-      builder.ssl(ssl.finalize());
+    std::optional<Will> will;
+    will_seq.reset();
+    if (auto taken = store.reserve(); taken) {
+      will = Will{statusTopic(),
+                  envelope(wire::spec(wire::Kind::kStatus).schema, taken->id, taken->seq, vin,
+                           clock.nowMs(), statusBody("offline", "unexpected", std::nullopt)),
+                  taken->id};
+      will_seq = taken->seq;
+    } else {
+      log::error("mqtt: connecting without a last will: {}", taken.error().message);
     }
+    // Replaced only here, while no attempt is under way (state was idle).
+    ssl = sslOptions(cfg);
+    mqtt::connect_options options;
+    fillConnectOptions(options, cfg, will, *password, ssl.get());
     try {
-      client->connect(builder.finalize(), nullptr, connect_listener);
+      client->connect(options, nullptr, connect_listener);
     } catch (const mqtt::exception& e) {
-      log::warn("mqtt: connect to {} failed at once: {}", cfg.broker, e.what());
-      onConnectFailed();
+      ConnectFailure f;
+      f.return_code = e.get_return_code();
+      f.message = e.get_message();
+      onConnectFailed(std::move(f));
     }
   }
 
@@ -149,7 +204,10 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     const auto delay = backoffDelay(attempt++, milliseconds(cfg.reconnect_min_ms),
                                     milliseconds(cfg.reconnect_max_ms), unit(rng));
-    log::info("mqtt: reconnecting in {} ms (attempt {})", delay.count(), attempt);
+    // Debug: the reason was logged when it appeared; a days-long outage must
+    // not fill the log with one line per retry.
+    log::debug("mqtt: reconnecting to {} in {} ms (attempt {})", cfg.broker, delay.count(),
+               attempt);
     retry.expires_after(delay);
     retry.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
       auto self = weak.lock();
@@ -158,10 +216,65 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     });
   }
 
-  void onConnectFailed() {
+  void onConnectFailed(ConnectFailure failure) {
+    failure.tls = usesTls(cfg);
+    failure.client_cert = !cfg.tls.cert_file.empty();
+    // A second of slack: Paho's own timer and ours do not start together.
+    failure.timed_out = std::chrono::steady_clock::now() - attempt_started >=
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            kConnectTimeout - std::chrono::seconds(1));
+    if (failure.tls && !failure.timed_out &&
+        failure.message.find("TCP/TLS connect failure") != std::string::npos) {
+      probeTcp(std::move(failure));
+      return;
+    }
+    onRefused(classifyConnectFailure(failure));
+  }
+
+  // Tries a plain TCP connection to the broker's host and port, then
+  // classifies: reachable means the TLS handshake is what failed.
+  void probeTcp(ConnectFailure failure) {
+    const auto target = hostAndPort(cfg.broker);
+    if (!target) {
+      onRefused(classifyConnectFailure(failure));
+      return;
+    }
+    resolver = std::make_unique<asio::ip::tcp::resolver>(io);
+    resolver->async_resolve(
+        target->first, target->second,
+        [weak = weak_from_this(), failure](const boost::system::error_code& ec,
+                                           const asio::ip::tcp::resolver::results_type& found) {
+          auto self = weak.lock();
+          if (!self) return;
+          if (ec) {
+            self->onRefused(classifyConnectFailure(failure));
+            return;
+          }
+          self->probe = std::make_unique<asio::ip::tcp::socket>(self->io);
+          asio::async_connect(
+              *self->probe, found,
+              [weak = self->weak_from_this(), failure](const boost::system::error_code& cec,
+                                                       const asio::ip::tcp::endpoint&) mutable {
+                auto me = weak.lock();
+                if (!me) return;
+                failure.tcp_reachable = !cec;
+                boost::system::error_code ignored;
+                me->probe->close(ignored);
+                me->onRefused(classifyConnectFailure(failure));
+              });
+        });
+  }
+
+  void onRefused(Refusal refusal) {
     ++stats.connect_failures;
     if (state != State::kConnecting) return;
     state = State::kIdle;
+    if (last_refusal != refusal) {
+      log::warn("mqtt: cannot connect to {}: {} [{}]; retrying with backoff up to {} ms",
+                cfg.broker, refusal.reason, refusalKindName(refusal.kind), cfg.reconnect_max_ms);
+      last_refusal = refusal;
+    }
+    stats.last_refusal = refusal.reason;
     scheduleRetry();
   }
 
@@ -171,10 +284,12 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     attempt = 0;
     ++stats.connects;
     stats.connected = true;
+    stats.last_refusal.reset();
+    last_refusal.reset();
     sent_upto = 0;
     in_flight.clear();
     log::info("mqtt: connected to {}", cfg.broker);
-    publishStatus("online", "connected");
+    publishStatus("online", "connected", will_seq);
     subscribe();
     pump();
   }
@@ -229,21 +344,19 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   // A status message in its envelope, with a seq that is durable when
   // reserve() returns (no commit: a full disk does not stop it): the broker
   // may publish it (the will) after this process is gone.
-  Result<std::string, store::StoreError> statusMessage(const char* state_name, const char* reason) {
+  void publishStatus(const char* state_name, const char* reason,
+                     std::optional<std::int64_t> will = std::nullopt) {
     auto taken = store.reserve();
-    if (!taken) return taken.error();
-    return envelope(wire::spec(wire::Kind::kStatus).schema, taken->id, taken->seq, vin,
-                    clock.nowMs(), statusBody(state_name, reason));
-  }
-
-  void publishStatus(const char* state_name, const char* reason) {
-    auto env = statusMessage(state_name, reason);
-    if (!env) {
-      log::error("mqtt: status {} not sent: {}", state_name, env.error().message);
+    if (!taken) {
+      log::error("mqtt: status {} not sent: {}", state_name, taken.error().message);
       return;
     }
+    const auto env = envelope(wire::spec(wire::Kind::kStatus).schema, taken->id, taken->seq, vin,
+                              clock.nowMs(), statusBody(state_name, reason, will));
     try {
-      client->publish(mqtt::make_message(statusTopic(), *env, 1, true), nullptr, status_listener);
+      client->publish(mqtt::message::create(statusTopic(), env.data(), env.size(), 1, true,
+                                            messageProperties(cfg, taken->id, 0)),
+                      nullptr, status_listener);
     } catch (const mqtt::exception& e) {
       log::warn("mqtt: status publish failed: {}", e.what());
     }
@@ -262,7 +375,13 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
       for (const auto& m : *batch) {
         const auto kind = wire::kindFromTopic(m.kind);
         const bool retained = kind && wire::spec(*kind).retained;
-        auto msg = mqtt::make_message(topicFor(cfg.prefix, vin, m.kind), envelope(m), 1, retained);
+        const auto expiry_s =
+            kind ? messageExpirySeconds(m.created_ms, wire::spec(*kind).ttl_hours, clock.nowMs())
+                 : 0;
+        const auto payload = envelope(m);
+        auto msg =
+            mqtt::message::create(topicFor(cfg.prefix, vin, m.kind), payload.data(), payload.size(),
+                                  1, retained, messageProperties(cfg, m.id, expiry_s));
         try {
           // Paho hands back an opaque context pointer: it carries the seq itself,
           // so no per-message allocation has to outlive the callback.

@@ -46,14 +46,19 @@ int freePort() {
   return ntohs(addr.sin_port);
 }
 
-Broker::Broker(int port) : port_(port == 0 ? freePort() : port) {
+Broker::Broker(int port) : Broker(BrokerSetup{}, port) {}
+
+Broker::Broker(const BrokerSetup& setup, int port)
+    : port_(port == 0 ? freePort() : port), tls_(setup.tls) {
   // Persistence keeps the collector's queued messages across a broker
   // restart, as a production broker would.
   // mosquitto started as root drops to its own user: let it write here.
   std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
   const bool verbose = std::getenv("CRM_BROKER_LOG") != nullptr;  // for debugging a test
   writeFile(dir_.file("mosquitto.conf"),
-            "listener " + std::to_string(port_) + " 127.0.0.1\n" + "allow_anonymous true\n" +
+            "listener " + std::to_string(port_) + " 127.0.0.1\n" + setup.config +
+                (setup.config.empty() || setup.config.back() == '\n' ? "" : "\n") +
+                "allow_anonymous " + (setup.anonymous ? "true" : "false") + "\n" +
                 "persistence true\n" + "persistence_location " + dir_.path() + "/\n" +
                 "autosave_interval 1\n" +
                 (verbose ? "log_dest stderr\nlog_type all\n" : "log_dest none\n"));
@@ -88,6 +93,10 @@ void Broker::stop() {
 }
 
 Collector::Collector(const std::string& uri, const std::string& filter)
+    : Collector(uri, filter, mqtt::ssl_options()) {}
+
+Collector::Collector(const std::string& uri, const std::string& filter,
+                     const mqtt::ssl_options& ssl)
     : client_(uri, "collector-" + std::to_string(getpid()) + "-" + std::to_string(freePort())) {
   client_.set_message_callback([this](mqtt::const_message_ptr msg) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -95,10 +104,10 @@ Collector::Collector(const std::string& uri, const std::string& filter)
   });
   client_.set_connected_handler(
       [this, filter](const std::string&) { client_.subscribe(filter, 1); });
-  auto opts = mqtt::connect_options_builder()
-                  .clean_session(false)
-                  .automatic_reconnect(std::chrono::milliseconds(100), std::chrono::seconds(1))
-                  .finalize();
+  auto builder = mqtt::connect_options_builder().clean_session(false).automatic_reconnect(
+      std::chrono::milliseconds(100), std::chrono::seconds(1));
+  if (uri.rfind("ssl://", 0) == 0) builder.ssl(ssl);
+  auto opts = builder.finalize();
   try {
     if (client_.connect(opts)->wait_for(std::chrono::seconds(5))) {
       client_.subscribe(filter, 1)->wait_for(std::chrono::seconds(5));

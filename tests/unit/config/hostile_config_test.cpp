@@ -136,9 +136,9 @@ TEST(HostileConfig, TlsFilesMustExistAndBeReadableAtLoad) {
   const std::pair<std::string, std::string> cases[] = {
       {R"({"mqtt": {"tls": {"ca_file": "missing.pem"}}})",
        "a.json: mqtt.tls.ca_file: " + dir.file("missing.pem") + ": no such file"},
-      {R"({"mqtt": {"tls": {"ca_file": "ca.pem", "cert_file": "certs"}}})",
+      {R"({"mqtt": {"tls": {"ca_file": "ca.pem", "cert_file": "certs", "key_file": "ca.pem"}}})",
        "a.json: mqtt.tls.cert_file: " + dir.file("certs") + ": is a directory"},
-      {R"({"mqtt": {"tls": {"ca_file": "ca.pem", "key_file": "/dev/zero"}}})",
+      {R"({"mqtt": {"tls": {"ca_file": "ca.pem", "cert_file": "ca.pem", "key_file": "/dev/zero"}}})",
        "a.json: mqtt.tls.key_file: /dev/zero: not a regular file (a character device)"},
   };
   for (const auto& [text, expected] : cases) {

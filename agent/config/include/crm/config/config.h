@@ -85,12 +85,13 @@ struct Config {
 Result<Config, ConfigError> parseConfig(std::string_view text, const std::string& origin);
 
 // Reads and parses a file. Relative paths inside it (storage.path,
-// source.recording, TLS files, maintenance.schedule,
+// source.recording, TLS files, mqtt.password_file, maintenance.schedule,
 // local_api.technician_token_file) are taken relative to the file's folder.
 // The maintenance schedule file is loaded too: its errors name that file.
-// The technician token file is checked, not read: a regular file that
+// The TLS files must be readable regular files. The technician token file
+// and the MQTT password file are checked, not read: regular files that
 // group and others cannot access, owned by this user (else kInvalid naming
-// the file and its mode).
+// the key, the file and its mode).
 Result<Config, ConfigError> loadConfig(const std::string& path);
 
 }  // namespace crm::config

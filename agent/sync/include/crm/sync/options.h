@@ -3,15 +3,22 @@
 // Threading: plain values.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace crm::sync {
 
 struct TlsOptions {
-  std::string ca_file, cert_file, key_file;  // empty: no TLS
+  // Empty: no TLS, unless the broker URI is ssl://, mqtts:// or wss:// (then
+  // the system's trust store checks the broker). cert_file and key_file come
+  // together: the car's identity when the broker requires client certificates.
+  std::string ca_file, cert_file, key_file;
 
   bool operator==(const TlsOptions&) const = default;
 };
+
+// Stable: the configuration's "3.1.1" and "5".
+enum class MqttProtocol : std::uint8_t { kV311, kV5 };
 
 struct MqttOptions {
   bool enabled = true;
@@ -19,6 +26,20 @@ struct MqttOptions {
   std::string client_id;  // empty: "crm-agent-<vin>"
   std::string prefix = "crm/v1/vehicles";
   TlsOptions tls;
+  // Empty: no user name. The password lives in its own file (owner-only),
+  // read at each connect, so the secret is never in agent.json nor in memory
+  // longer than a connect needs it.
+  std::string username;
+  std::string password_file;
+  // 3.1.1 is what every broker speaks; 5 adds per-message expiry and the
+  // envelope id as a user property (docs/mqtt-connection.md).
+  MqttProtocol protocol = MqttProtocol::kV311;
+  // MQTT 5 only: how long the broker keeps the car's session (its queued
+  // commands) after the car goes away. A week covers a car parked over a
+  // long weekend or a holiday without pinning broker memory for ever.
+  std::int64_t session_expiry_s = 7 * 24 * 3600;
+  // Short enough that a dead cellular link is noticed within a minute or
+  // so (1.5 x keep-alive), long enough not to wake the modem often.
   int keepalive_s = 30;
   int reconnect_min_ms = 1000;   // first retry; doubles each failure
   int reconnect_max_ms = 60000;  // cap: a fleet must not hammer a recovering broker

@@ -10,7 +10,14 @@
 //   (PUBACK). After a reconnect everything unacknowledged is sent again with
 //   the same id, so the CRM sees duplicates only as re-sends.
 // - Broker down: the agent keeps collecting; reconnects with capped
-//   exponential backoff and jitter.
+//   exponential backoff and jitter. Why a connection is refused (TLS, a
+//   file, credentials, refused, unreachable, timeout) is logged once when
+//   it appears or changes, with the broker URI; the retries log at debug.
+// - MQTT 3.1.1 or 5 (options.h). With 5 every message carries its envelope
+//   id as user property "id", and outbox messages the rest of their kind's
+//   time to live as message-expiry-interval.
+// - "online" names in will_seq the seq reserved for this connection's will,
+//   so that the CRM knows that seq is missing by design, not lost.
 // - Commands: with a command handler set, subscribes to {root}/cmd/+ at QoS 1
 //   at every connect and hands each arrival to the handler on the loop. The
 //   session is persistent (the client id is stable per car): a command the
@@ -44,6 +51,9 @@ struct PublisherStats {
   // The clock's time of the last PUBACK of an outbox message; nullopt:
   // none since the publisher was made.
   std::optional<std::int64_t> last_ack_ms;
+  // Why the last connect attempt failed (refusal.h), while not connected;
+  // nullopt once connected. Never holds a secret.
+  std::optional<std::string> last_refusal;
 };
 
 class Publisher {

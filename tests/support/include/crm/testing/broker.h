@@ -20,9 +20,20 @@ std::string mosquittoPath();
 // A TCP port on 127.0.0.1 that nothing listens on right now.
 int freePort();
 
+// A broker set up beyond the default (one plain listener, anonymous).
+struct BrokerSetup {
+  // mosquitto.conf lines placed right after the listener line, so that
+  // listener settings (cafile, certfile, keyfile, require_certificate,
+  // use_identity_as_username, acl_file, password_file) apply to it.
+  std::string config;
+  bool tls = false;       // the listener speaks TLS: uri() says ssl://
+  bool anonymous = true;  // allow_anonymous
+};
+
 class Broker {
  public:
   explicit Broker(int port = 0);  // 0: a free port
+  explicit Broker(const BrokerSetup& setup, int port = 0);
   ~Broker();
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
@@ -32,11 +43,14 @@ class Broker {
   bool start();
   void stop();  // SIGTERM and wait
   int port() const { return port_; }
-  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  std::string uri() const {
+    return (tls_ ? "ssl://127.0.0.1:" : "tcp://127.0.0.1:") + std::to_string(port_);
+  }
 
  private:
   TempDir dir_;
   int port_;
+  bool tls_ = false;
   pid_t pid_ = -1;
 };
 
@@ -51,6 +65,9 @@ struct Received {
 class Collector {
  public:
   Collector(const std::string& uri, const std::string& filter);
+  // Over TLS, with `ssl` (trust store, client certificate) for a broker
+  // that requires them.
+  Collector(const std::string& uri, const std::string& filter, const mqtt::ssl_options& ssl);
   ~Collector();
   bool connected() const;
   std::vector<Received> messages() const;
