@@ -20,6 +20,13 @@ ReloadPlan planReload(const config::Config& running, const config::Config& next)
   mqtt(a.reconnect_min_ms != b.reconnect_min_ms, "reconnect_min_ms");
   mqtt(a.reconnect_max_ms != b.reconnect_max_ms, "reconnect_max_ms");
   mqtt(a.max_inflight != b.max_inflight, "max_inflight");
+  mqtt(a.username != b.username, "username");
+  mqtt(a.password_file != b.password_file, "password_file");
+  mqtt(a.protocol != b.protocol, "protocol");
+  mqtt(a.session_expiry_s != b.session_expiry_s, "session_expiry_s");
+  // A key added to MqttOptions but not named above still reconnects: a
+  // change logged as applied must be applied.
+  mqtt(a != b && plan.mqtt_changed.empty(), "*");
 
   auto restart = [&](bool differs, const char* key) {
     if (differs) plan.need_restart.emplace_back(key);

@@ -9,7 +9,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 #include <thread>
+
+#include "rabbitmq.h"
 
 namespace crm::testing {
 namespace {
@@ -48,8 +51,20 @@ int freePort() {
 
 Broker::Broker(int port) : Broker(BrokerSetup{}, port) {}
 
+BrokerKind testBrokerKind() {
+  const char* v = std::getenv("CRM_TEST_BROKER");
+  return v != nullptr && std::string_view(v) == "rabbitmq" ? BrokerKind::kRabbitmq
+                                                           : BrokerKind::kMosquitto;
+}
+
 Broker::Broker(const BrokerSetup& setup, int port)
     : port_(port == 0 ? freePort() : port), tls_(setup.tls) {
+  const bool plain = setup.config.empty() && !setup.tls && setup.anonymous;
+  if (plain && testBrokerKind() == BrokerKind::kRabbitmq) {
+    kind_ = BrokerKind::kRabbitmq;
+    writeRabbitmqConfig(dir_, port_);
+    return;
+  }
   // Persistence keeps the collector's queued messages across a broker
   // restart, as a production broker would.
   // mosquitto started as root drops to its own user: let it write here.
@@ -69,6 +84,14 @@ Broker::~Broker() {
 }
 
 bool Broker::start() {
+  if (kind_ == BrokerKind::kRabbitmq) {
+    pid_ = startRabbitmq(dir_, port_);
+    for (int i = 0; pid_ > 0 && i < 900; ++i) {
+      if (canConnect(port_)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
   const std::string bin = mosquittoPath();
   if (bin.empty()) return false;
   pid_ = fork();

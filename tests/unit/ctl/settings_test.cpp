@@ -29,7 +29,8 @@ TEST(Settings, ACarsConfigurationLoadsWhereItsTlsAndTokenFilesAreNot) {
   // are not there, and need not be.
   testing::TempDir dir;
   testing::writeFile(dir.file("agent.json"), R"({
-    "mqtt": {"tls": {"ca_file": "/etc/crm-agent/ca.pem", "key_file": "/etc/crm-agent/key.pem"}},
+    "mqtt": {"tls": {"ca_file": "/etc/crm-agent/ca.pem", "cert_file": "/etc/crm-agent/car.pem",
+                     "key_file": "/etc/crm-agent/key.pem"}},
     "storage": {"path": "cache.db"},
     "local_api": {"technician_token_file": "technician.token"}})");
   CtlOptions o;
