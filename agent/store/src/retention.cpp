@@ -12,6 +12,8 @@
 // system by incremental vacuum (auto_vacuum = INCREMENTAL, schema v4).
 #include <algorithm>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
@@ -108,6 +110,30 @@ std::int64_t total(const std::map<std::string, std::int64_t>& by_kind) {
   return n;
 }
 
+// Drops outbox messages, lowest priority first and oldest first, until
+// their rows add up to about `bytes` (never more than one message past it),
+// and returns how many of each kind went. Sized by what is stored rather
+// than a fixed count: a fixed step of large messages dropped far more than
+// the quota needed, reaching into the highest priority.
+std::map<std::string, std::int64_t> dropOldestLowest(Db& db, Stmt& remove, std::int64_t bytes) {
+  // Row size: the body and the id, and a little for the other columns.
+  Stmt pick(db.handle(),
+            "SELECT seq, kind, length(payload) + length(id) + 64 FROM outbox ORDER BY priority, "
+            "seq LIMIT 1000");
+  std::vector<std::pair<std::int64_t, std::string>> victims;
+  for (std::int64_t picked = 0; picked < bytes && pick.step() == SQLITE_ROW;) {
+    victims.emplace_back(pick.i64(0), pick.text(1));
+    picked += pick.i64(2);
+  }
+  pick.reset();  // no read open on the table while its rows go
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [seq, kind] : victims) {
+    if (remove.bind(1, seq).run() != SQLITE_DONE) break;
+    ++out[kind];
+  }
+  return out;
+}
+
 }  // namespace
 
 bool addToMetaCounter(Store& store, Stmt& set_meta, const std::string& key, std::int64_t n) {
@@ -168,11 +194,10 @@ void Store::enforceRetention() {
                    std::to_string(today - 7 * kDay)) == SQLITE_OK &&
            sqlite3_changes(db.handle()) > 0) {
     }
-    const std::string victims = "seq IN (SELECT seq FROM outbox ORDER BY priority, seq LIMIT 100)";
     std::map<std::string, std::int64_t> by_kind;
-    while (usedBytes(db) > budget) {
-      const auto step = countByKind(db, victims);
-      if (step.empty() || db.exec("DELETE FROM outbox WHERE " + victims) != SQLITE_OK) break;
+    for (std::int64_t over = usedBytes(db) - budget; over > 0; over = usedBytes(db) - budget) {
+      const auto step = dropOldestLowest(db, im.delete_outbox, over);
+      if (step.empty()) break;
       for (const auto& [kind, n] : step) by_kind[kind] += n;
     }
     dropped = total(by_kind);

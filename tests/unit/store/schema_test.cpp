@@ -106,6 +106,8 @@ TEST(SchemaMigration, AVersion1CacheIsUpgradedInPlaceKeepingItsData) {
   EXPECT_EQ(queued->front().vin, "VIN1");
   EXPECT_EQ(queued->front().created_ms, 777);
   EXPECT_EQ(queued->front().body, R"({"distance_km":3.5})");
+  // v6: a message queued before the time-to-live gets its kind's (90 days).
+  EXPECT_EQ(queued->front().expires_ms, 777 + 90LL * 86'400'000);
   // The damaged rows could not be sent as the contract says: dropped, counted.
   EXPECT_EQ(store->stats().outbox_dropped, 2);
   EXPECT_EQ(store->trips(0, 100).size(), 1U);
