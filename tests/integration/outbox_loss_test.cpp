@@ -4,10 +4,12 @@
 // highest arrives whole; and the daily telemetry the agent then sends
 // reports the loss, as the cache's counters hold it.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "crm/store/outbox_losses.h"
 #include "crm/store/store.h"
@@ -20,8 +22,7 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 constexpr char kVin[] = "LRW3E7EK5NC000011";
-constexpr std::int64_t kT0 = 1767225600000;  // the simulator's start
-constexpr int kLow = 1100;                   // 4 KiB each: more than the 4 MiB quota holds
+constexpr int kLow = 1100;  // 4 KiB each: more than the 4 MiB quota holds
 constexpr int kHigh = 30;
 
 struct Seeded {
@@ -30,7 +31,7 @@ struct Seeded {
 
 // The outage's backlog, queued as the agent queues: a daily message body
 // padded to 4 KiB, and now and then a small cmd-result.
-Seeded seed(const std::string& path) {
+Seeded seed(const std::string& path, std::int64_t t0) {
   store::StoreOptions o;
   o.path = path;
   o.full_sync = false;
@@ -38,7 +39,7 @@ Seeded seed(const std::string& path) {
   Seeded out;
   const std::string pad = json{{"pad", std::string(4000, 'x')}}.dump();
   for (int i = 0; i < kLow; ++i) {
-    const std::int64_t ts = kT0 - 30LL * 86'400'000 + i * 60'000;
+    const std::int64_t ts = t0 + i * 60'000;
     out.low.push_back(store->enqueue(wire::Kind::kTelemetryDaily, kVin, ts, pad)->id);
     if (i % (kLow / kHigh) == 0 && static_cast<int>(out.high.size()) < kHigh) {
       out.high.push_back(store->enqueue(wire::Kind::kCmdResult, kVin, ts, "{}")->id);
@@ -48,28 +49,61 @@ Seeded seed(const std::string& path) {
   return out;
 }
 
+// Waits until the agent's retention has dropped something (the cache's
+// counter, read as another process would read it).
+bool waitForDrops(const std::string& path, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    sqlite3* db = nullptr;
+    std::int64_t dropped = 0;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 1000);
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'outbox_dropped'", -1, &st,
+                             nullptr) == SQLITE_OK &&
+          sqlite3_step(st) == SQLITE_ROW) {
+        dropped = sqlite3_column_int64(st, 0);
+      }
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    if (dropped > 0) return true;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return false;
+}
+
 TEST(OutboxLoss, TheQuotaTakesTheOldestLowPriorityMessagesAndTheDailyReportsIt) {
   if (mosquittoPath().empty()) GTEST_SKIP() << "mosquitto not installed";
   TempDir dir;
-  const Seeded seeded = seed(dir.file("cache.db"));
+  // Recent by the wall clock, like the simulated car after it, so that no
+  // time-to-live (judged by the publisher's clock) takes part here.
+  constexpr std::int64_t kDay = 86'400'000;
+  const std::int64_t start = (nowMs() / kDay - 2) * kDay;
+  const Seeded seeded = seed(dir.file("cache.db"), start - kDay);
   ASSERT_EQ(static_cast<int>(seeded.high.size()), kHigh);
+  // The broker is still away when the agent starts: its first commit finds
+  // the cache over the quota. Reconnect attempts a second apart leave the
+  // collector time to subscribe once the broker is back.
   Broker broker;
-  ASSERT_TRUE(broker.start());
-  Collector collector(broker.uri(), std::string("crm/v1/vehicles/") + kVin + "/#");
-  ASSERT_TRUE(collector.connected());
   const json config = {
       {"vehicle", {{"vin", kVin}, {"utc_offset_minutes", 0}}},
       {"source",
        {{"kind", "simulator"},
         {"acceleration", 86400.0 * 2},
-        {"simulator", {{"seed", 5}, {"profile", "private"}, {"days", 2}}}}},
+        {"simulator", {{"seed", 5}, {"profile", "private"}, {"days", 2}, {"start_ms", start}}}}},
       {"storage", {{"path", dir.file("cache.db")}, {"commit_interval_ms", 100}, {"quota_mib", 4}}},
-      {"mqtt", {{"broker", broker.uri()}, {"reconnect_min_ms", 100}, {"reconnect_max_ms", 500}}}};
+      {"mqtt", {{"broker", broker.uri()}, {"reconnect_min_ms", 1000}, {"reconnect_max_ms", 1000}}}};
   writeFile(dir.file("agent.json"), config.dump(2));
-
-  auto e = run(agentCommand({"--config", dir.file("agent.json"), "--until-source-ends"}),
-               dir.path(), std::chrono::seconds(150));
-  ASSERT_EQ(e.code, 0) << e.err;
+  Process agent(agentCommand({"--config", dir.file("agent.json"), "--until-source-ends"}),
+                dir.path());
+  ASSERT_TRUE(waitForDrops(dir.file("cache.db"), std::chrono::seconds(60)));
+  ASSERT_TRUE(broker.start());
+  Collector collector(broker.uri(), std::string("crm/v1/vehicles/") + kVin + "/#");
+  ASSERT_TRUE(collector.connected());
+  auto e = agent.wait(std::chrono::seconds(150));
+  ASSERT_TRUE(e.has_value()) << "the agent did not finish";
+  ASSERT_EQ(e->code, 0) << e->err;
   collector.waitFor([](const auto&) { return false; }, milliseconds(500));  // stragglers
 
   std::set<std::string> ids;
@@ -98,7 +132,7 @@ TEST(OutboxLoss, TheQuotaTakesTheOldestLowPriorityMessagesAndTheDailyReportsIt) 
   const std::int64_t counted = losses.by_kind.at("telemetry/daily").quota;
   EXPECT_GE(counted, lost);
   EXPECT_FALSE(losses.by_kind.contains("cmd-result"));
-  ASSERT_FALSE(daily.empty()) << e.err;
+  ASSERT_FALSE(daily.empty()) << e->err;
   const json& reported = daily.back()["body"]["outbox_lost"];
   EXPECT_GT(reported["by_kind"]["telemetry/daily"]["quota"].get<std::int64_t>(), 0) << reported;
   EXPECT_LE(reported["by_kind"]["telemetry/daily"]["quota"].get<std::int64_t>(), counted);
