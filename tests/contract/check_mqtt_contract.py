@@ -26,8 +26,9 @@ DAY = 86_400_000
 T0 = 1767225600000  # 2026-01-01T00:00Z
 # Kinds the replays below must produce, so that a quiet agent cannot pass.
 # (status is published by the daemon at connect, never by a replay.)
+# (faults: the DTCs of gaps_and_glitches, which appear and clear.)
 MUST_SEE = {"telemetry/daily", "telemetry/charge-session", "health-report", "cmd-result",
-            "prompts"}
+            "prompts", "faults"}
 
 GOOD_SERVICE = {"visit_date": "2026-01-01", "odometer_km": 120, "items": ["tire_rotation"],
                 "dealer_id": "D1"}

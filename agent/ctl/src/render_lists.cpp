@@ -1,4 +1,6 @@
 // The lists: faults, open prompts, the outbox by kind.
+#include <array>
+#include <map>
 #include <string>
 
 #include "render.h"
@@ -74,12 +76,31 @@ std::string renderOutbox(const json& o, std::int64_t now_ms) {
                                                                         : "not connected";
   f.add("Broker", broker + "; last ack " + timeAgo(at(o, {"last_ack_ms"}), now_ms));
   f.add("Lost to the quota", number(at(o, {"dropped_quota"})));
+  f.add("Expired unsent", number(at(o, {"expired"})));
   f.add("Next seq", number(at(o, {"next_seq"})));
   out += f.render();
+  // One row per kind that waits or lost something: what waits, and what
+  // was dropped for the quota or expired (all time; n/a from an agent that
+  // does not count them per kind).
   const json* kinds = at(o, {"by_kind"});
-  if (kinds != nullptr && kinds->is_object() && !kinds->empty()) {
-    Table t({{"KIND", false, true}, {"WAITING", true}});
-    for (const auto& [kind, count] : kinds->items()) t.addRow({kind, number(&count)});
+  const json* lost = at(o, {"lost_by_kind"});
+  const bool lost_known = lost != nullptr && lost->is_object();
+  std::map<std::string, std::array<const json*, 3>> rows;
+  if (kinds != nullptr && kinds->is_object()) {
+    for (const auto& [kind, count] : kinds->items()) rows[kind][0] = &count;
+  }
+  if (lost_known) {
+    for (const auto& [kind, n] : lost->items()) {
+      rows[kind][1] = at(n, {"quota"});
+      rows[kind][2] = at(n, {"expired"});
+    }
+  }
+  if (!rows.empty()) {
+    Table t({{"KIND", false, true}, {"WAITING", true}, {"DROPPED", true}, {"EXPIRED", true}});
+    auto count = [](const json* n, bool known) { return n != nullptr || !known ? number(n) : "0"; };
+    for (const auto& [kind, r] : rows) {
+      t.addRow({kind, count(r[0], true), count(r[1], lost_known), count(r[2], lost_known)});
+    }
     out += t.render();
   }
   return out;

@@ -7,6 +7,7 @@
 #include "crm/common/log.h"
 #include "crm/reports/health_report.h"
 #include "engagement_stage.h"
+#include "fault_stage.h"
 
 namespace crm::pipeline {
 
@@ -18,9 +19,11 @@ struct Pipeline::Impl {
         ingest(s, options.vehicle, options.vin_from),
         analytics(s, s, ingest.vehicle()),
         commands(s),
-        engagement(s, options.engagement, options.share_prompt_history) {
+        engagement(s, options.engagement, options.share_prompt_history),
+        faults(s) {
     ingest.onAccepted([this](const vehicle::Sample& sample) {
-      return analytics.onSample(sample) && engagement.onSample(sample, ingest.vehicle());
+      return analytics.onSample(sample) && faults.onSample(sample, ingest.vehicle().vin) &&
+             engagement.onSample(sample, ingest.vehicle());
     });
     ingest.onDayClosed([this](std::int64_t day_start) {
       const std::int64_t day_end = day_start + civil::kMsPerDay;
@@ -117,6 +120,7 @@ struct Pipeline::Impl {
   std::optional<std::int64_t> last_lag_ms;
   std::function<void(const commands::Outcome&, int)> on_command;
   EngagementStage engagement;
+  FaultStage faults;
 };
 
 Pipeline::Pipeline(store::Store& store, const os::Clock& clock, PipelineOptions options)

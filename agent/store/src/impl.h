@@ -58,6 +58,10 @@ struct Store::Impl {
   std::int64_t newest_sample_ms = -1;
   std::int64_t samples_reduced = 0;
   std::int64_t last_retention_day = -1;
+  // The newest clock time a sender judged staleness by (pendingOutbox's
+  // now_ms); retention drops what expired by it. 0: none given, nothing
+  // expires (a replay).
+  std::int64_t outbox_now_ms = 0;
   boost::uuids::random_generator uuid;
   // The first read failure not yet taken (Reader::takeReadError).
   mutable std::string read_error;
@@ -88,6 +92,11 @@ bool writeRollup(Stmt& st, std::int64_t db_id, const Rollup& r);
 // The WAL's bound (journal_size_limit and the auto-checkpoint): its share
 // of the quota. The database file gets the rest (retention.cpp).
 std::int64_t walLimitBytes(std::int64_t quota_bytes);
+
+// Adds `n` to the integer meta value `key` inside the open transaction. A
+// value that is not an integer restarts from 0 (logged): the loss is still
+// counted from here on. False when the write failed.
+bool addToMetaCounter(Store& store, Stmt& set_meta, const std::string& key, std::int64_t n);
 
 // Stable: the meta key that survives a crash between an erase's commit and
 // the WAL's truncation (erase.cpp): the next open finishes the erase.

@@ -1,12 +1,18 @@
 // The persistent outbox: messages waiting for the broker's PUBACK. Rows hold
 // the body and what its envelope needs; the sync side builds the envelope.
 #include <boost/uuid/uuid_io.hpp>
+#include <map>
+
+#include "crm/store/meta_keys.h"
 
 #include "crm/common/log.h"
 #include "impl.h"
 #include "seq_mark.h"
 
 namespace crm::store {
+namespace {
+constexpr std::int64_t kMsPerHour = 3'600'000;
+}  // namespace
 
 // Every seq handed out lies below the mark file: a block is reserved there
 // before its first seq is used, so no seq depends on a database commit to be
@@ -36,8 +42,15 @@ Result<OutboxMessage, StoreError> Store::enqueue(wire::Kind kind, std::string_vi
   if (auto st = begin(); !st) return st.error();
   auto taken = reserve();
   if (!taken) return taken.error();
-  OutboxMessage m{taken->seq, std::move(taken->id),  std::string(spec.topic), std::string(vin),
-                  ts_ms,      std::string(body_json)};
+  const std::int64_t expires_ms =
+      spec.ttl_hours > 0 ? ts_ms + std::int64_t{spec.ttl_hours} * kMsPerHour : 0;
+  OutboxMessage m{taken->seq,
+                  std::move(taken->id),
+                  std::string(spec.topic),
+                  std::string(vin),
+                  ts_ms,
+                  std::string(body_json),
+                  expires_ms};
   Impl& im = *impl_;
   Stmt& ins = im.insert_outbox;
   ins.bind(1, m.seq)
@@ -47,24 +60,61 @@ Result<OutboxMessage, StoreError> Store::enqueue(wire::Kind kind, std::string_vi
       .bind(5, static_cast<std::int64_t>(spec.retained))
       .bind(6, ts_ms)
       .bind(7, m.body)
-      .bind(8, m.vin);
+      .bind(8, m.vin)
+      .bind(9, m.expires_ms);
   if (ins.run() != SQLITE_DONE) return writeFailed("enqueue");
   return m;
 }
 
 Result<std::vector<OutboxMessage>, StoreError> Store::pendingOutbox(std::int64_t after_seq,
-                                                                    std::size_t limit) {
-  std::vector<OutboxMessage> out;
-  Stmt s(impl_->db.handle(),
-         "SELECT seq,id,kind,vin,created_ms,payload FROM outbox WHERE seq > ? AND seq < ? "
-         "ORDER BY seq LIMIT ?");
-  s.bind(1, after_seq).bind(2, impl_->committed_next_seq).bind(3, static_cast<std::int64_t>(limit));
-  int rc = SQLITE_OK;
-  while ((rc = s.step()) == SQLITE_ROW) {
-    out.push_back(OutboxMessage{s.i64(0), s.text(1), s.text(2), s.text(3), s.i64(4), s.text(5)});
+                                                                    std::size_t limit,
+                                                                    std::int64_t now_ms) {
+  Impl& im = *impl_;
+  im.outbox_now_ms = std::max(im.outbox_now_ms, now_ms);
+  std::vector<OutboxMessage> out, expired;
+  Stmt s(im.db.handle(),
+         "SELECT seq,id,kind,vin,created_ms,payload,expires_ms FROM outbox WHERE seq > ? AND "
+         "seq < ? ORDER BY seq LIMIT ?");
+  // Expired messages are set aside as they come; the read goes on past them
+  // until `limit` fresh ones are found or the outbox ends.
+  for (std::int64_t after = after_seq; out.size() < limit;) {
+    const auto want = static_cast<std::int64_t>(limit - out.size());
+    s.bind(1, after).bind(2, im.committed_next_seq).bind(3, want);
+    std::int64_t rows = 0;
+    int rc = SQLITE_OK;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      ++rows;
+      OutboxMessage m{s.i64(0), s.text(1), s.text(2), s.text(3), s.i64(4), s.text(5), s.i64(6)};
+      after = m.seq;
+      const bool stale = now_ms > 0 && m.expires_ms > 0 && m.expires_ms <= now_ms;
+      (stale ? expired : out).push_back(std::move(m));
+    }
+    s.reset();
+    if (rc != SQLITE_DONE) return fail(StoreError::kIo, "outbox: " + im.db.lastError());
+    if (rows < want) break;
   }
-  if (rc != SQLITE_DONE) return fail(StoreError::kIo, "outbox: " + impl_->db.lastError());
+  if (!expired.empty()) {
+    if (auto st = dropExpired(expired); !st) return st.error();
+  }
   return out;
+}
+
+Status<StoreError> Store::dropExpired(const std::vector<OutboxMessage>& expired) {
+  if (auto st = begin(); !st) return st;
+  Impl& im = *impl_;
+  std::map<std::string, std::int64_t> by_kind;
+  for (const auto& m : expired) {
+    if (im.delete_outbox.bind(1, m.seq).run() != SQLITE_DONE) return writeFailed("outbox expiry");
+    ++by_kind[m.kind];
+  }
+  for (const auto& [kind, n] : by_kind) {
+    if (!addToMetaCounter(*this, im.set_meta, outboxExpiredKey(kind), n)) {
+      return writeFailed("outbox expiry count");
+    }
+  }
+  log::warn("store: {} outbox messages expired unsent (past their kind's time-to-live)",
+            expired.size());
+  return {};
 }
 
 Status<StoreError> Store::ackOutbox(std::int64_t seq) {

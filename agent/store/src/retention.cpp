@@ -5,12 +5,19 @@
 // fixed share (walLimitBytes) and is truncated to it after checkpoints.
 // Order of sacrifice when over quota: raw samples beyond a minimal window,
 // then the oldest hourly roll-ups, then outbox messages by priority (lowest
-// first, oldest first), counted. What is deleted is given back to the file
+// first, oldest first), counted per kind. Before any of that, outbox
+// messages past their time-to-live (by the sender's clock, see
+// Outbox::pendingOutbox) go, counted per kind: a stale message never costs
+// a fresh one its place. What is deleted is given back to the file
 // system by incremental vacuum (auto_vacuum = INCREMENTAL, schema v4).
 #include <algorithm>
+#include <map>
+#include <utility>
+#include <vector>
 
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
+#include "crm/store/meta_keys.h"
 #include "impl.h"
 
 namespace crm::store {
@@ -89,7 +96,54 @@ std::int64_t deleteSamplesBefore(Db& db, std::int64_t cutoff_ms) {
   return sqlite3_changes(db.handle());
 }
 
+// Messages per kind among those `where` selects.
+std::map<std::string, std::int64_t> countByKind(Db& db, const std::string& where) {
+  std::map<std::string, std::int64_t> out;
+  Stmt s(db.handle(), "SELECT kind, count(*) FROM outbox WHERE " + where + " GROUP BY kind");
+  while (s.step() == SQLITE_ROW) out[s.text(0)] += s.i64(1);
+  return out;
+}
+
+std::int64_t total(const std::map<std::string, std::int64_t>& by_kind) {
+  std::int64_t n = 0;
+  for (const auto& [kind, count] : by_kind) n += count;
+  return n;
+}
+
+// Drops outbox messages, lowest priority first and oldest first, until
+// their rows add up to about `bytes` (never more than one message past it),
+// and returns how many of each kind went. Sized by what is stored rather
+// than a fixed count: a fixed step of large messages dropped far more than
+// the quota needed, reaching into the highest priority.
+std::map<std::string, std::int64_t> dropOldestLowest(Db& db, Stmt& remove, std::int64_t bytes) {
+  // Row size: the body and the id, and a little for the other columns.
+  Stmt pick(db.handle(),
+            "SELECT seq, kind, length(payload) + length(id) + 64 FROM outbox ORDER BY priority, "
+            "seq LIMIT 1000");
+  std::vector<std::pair<std::int64_t, std::string>> victims;
+  for (std::int64_t picked = 0; picked < bytes && pick.step() == SQLITE_ROW;) {
+    victims.emplace_back(pick.i64(0), pick.text(1));
+    picked += pick.i64(2);
+  }
+  pick.reset();  // no read open on the table while its rows go
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [seq, kind] : victims) {
+    if (remove.bind(1, seq).run() != SQLITE_DONE) break;
+    ++out[kind];
+  }
+  return out;
+}
+
 }  // namespace
+
+bool addToMetaCounter(Store& store, Stmt& set_meta, const std::string& key, std::int64_t n) {
+  // A corrupt counter starts again from what is known now, with a log:
+  // the loss itself is still counted from here on.
+  auto stored = store.metaInt(key);
+  if (!stored) log::error("store: {}; the count restarts", stored.error().message);
+  const std::int64_t before = stored ? stored->value_or(0) : 0;
+  return set_meta.bind(1, key).bind(2, std::to_string(before + n)).run() == SQLITE_DONE;
+}
 
 std::int64_t walLimitBytes(std::int64_t quota_bytes) {
   // A sixteenth of the quota: 4 MiB at the default 64 MiB.
@@ -113,6 +167,18 @@ void Store::enforceRetention() {
   db.exec("BEGIN IMMEDIATE");
   deleteSamplesBefore(db, rawHorizon());
   if (new_day) deleteOldEngagement(db, today);
+  std::int64_t expired = 0;
+  if (im.outbox_now_ms > 0) {
+    const std::string stale =
+        "expires_ms > 0 AND expires_ms <= " + std::to_string(im.outbox_now_ms);
+    const auto by_kind = countByKind(db, stale);
+    if (!by_kind.empty() && db.exec("DELETE FROM outbox WHERE " + stale) == SQLITE_OK) {
+      for (const auto& [kind, n] : by_kind) {
+        addToMetaCounter(*this, im.set_meta, outboxExpiredKey(kind), n);
+      }
+      expired = total(by_kind);
+    }
+  }
   std::int64_t dropped = 0;
   if (usedBytes(db) > budget) {
     // Shrink the raw window a day at a time, down to the minimum.
@@ -128,23 +194,18 @@ void Store::enforceRetention() {
                    std::to_string(today - 7 * kDay)) == SQLITE_OK &&
            sqlite3_changes(db.handle()) > 0) {
     }
-    while (usedBytes(db) > budget) {
-      db.exec(
-          "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY priority, seq "
-          "LIMIT 100)");
-      const auto n = sqlite3_changes(db.handle());
-      if (n == 0) break;
-      dropped += n;
+    std::map<std::string, std::int64_t> by_kind;
+    for (std::int64_t over = usedBytes(db) - budget; over > 0; over = usedBytes(db) - budget) {
+      const auto step = dropOldestLowest(db, im.delete_outbox, over);
+      if (step.empty()) break;
+      for (const auto& [kind, n] : step) by_kind[kind] += n;
     }
+    dropped = total(by_kind);
     if (dropped > 0) {
-      // A corrupt counter starts again from what is known now, with a log:
-      // the loss itself is still counted from here on.
-      auto stored = metaInt("outbox_dropped");
-      if (!stored) log::error("store: {}; the count restarts", stored.error().message);
-      const std::int64_t before = stored ? stored->value_or(0) : 0;
-      im.set_meta.bind(1, std::string_view("outbox_dropped"))
-          .bind(2, std::to_string(before + dropped))
-          .run();
+      addToMetaCounter(*this, im.set_meta, kOutboxDroppedKey, dropped);
+      for (const auto& [kind, n] : by_kind) {
+        addToMetaCounter(*this, im.set_meta, outboxDroppedKey(kind), n);
+      }
     }
   }
   if (db.exec("COMMIT") != SQLITE_OK) {
@@ -153,6 +214,7 @@ void Store::enforceRetention() {
     return;
   }
   vacuumFreePages(db, wal_limit);
+  if (expired > 0) log::warn("store: {} outbox messages expired unsent", expired);
   if (dropped > 0) log::warn("store: quota reached, dropped {} outbox messages", dropped);
 }
 

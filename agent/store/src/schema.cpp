@@ -9,7 +9,7 @@
 namespace crm::store {
 namespace {
 
-constexpr std::array<const char*, 5> kMigrations{
+constexpr std::array<const char*, 6> kMigrations{
     // v1: the foundation.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -105,6 +105,19 @@ CREATE TABLE campaigns(campaign_id TEXT PRIMARY KEY, kind TEXT NOT NULL, severit
 CREATE TABLE appointments(appointment_id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL,
   dealer_name TEXT NOT NULL, items TEXT NOT NULL, command_id TEXT NOT NULL,
   received_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+    // v6: the outbox's time-to-live. Each message keeps the instant past
+    // which it is not worth sending (0: never), fixed when it was queued.
+    // Messages queued before get their kind's time-to-live of this version
+    // (crm/common/wire.h; written out here, as a migration never changes).
+    R"sql(
+ALTER TABLE outbox ADD COLUMN expires_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET expires_ms = created_ms + 3600000 * CASE kind
+  WHEN 'telemetry/daily' THEN 2160 WHEN 'telemetry/charge-session' THEN 2160
+  WHEN 'health-report' THEN 2160 WHEN 'prompts' THEN 720 WHEN 'service-request' THEN 336
+  WHEN 'faults' THEN 720 WHEN 'cmd-result' THEN 168 ELSE 0 END
+  WHERE kind IN ('telemetry/daily', 'telemetry/charge-session', 'health-report', 'prompts',
+                 'service-request', 'faults', 'cmd-result');
 )sql",
 };
 

@@ -259,8 +259,8 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
   im.upsert_daily =
       Stmt(im.db.handle(), std::string("INSERT OR REPLACE INTO rollup_daily") + upsert);
   im.insert_outbox = Stmt(im.db.handle(),
-                          "INSERT INTO outbox(seq,id,kind,priority,retain,created_ms,payload,vin) "
-                          "VALUES(?,?,?,?,?,?,?,?)");
+                          "INSERT INTO outbox(seq,id,kind,priority,retain,created_ms,payload,vin,"
+                          "expires_ms) VALUES(?,?,?,?,?,?,?,?,?)");
   im.delete_outbox = Stmt(im.db.handle(), "DELETE FROM outbox WHERE seq = ?");
   im.set_meta = Stmt(im.db.handle(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
   if (!im.insert_sample.ok() || !im.upsert_hourly.ok() || !im.upsert_daily.ok() ||

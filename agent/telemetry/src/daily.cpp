@@ -2,6 +2,7 @@
 
 #include "crm/common/civil_time.h"
 #include "crm/common/log.h"
+#include "crm/store/outbox_losses.h"
 
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -49,6 +50,19 @@ json chargingHours(const store::Reader& store, std::int64_t day_start_ms,
   return round(static_cast<double>(total_ms) / 3.6e6, 2);
 }
 
+// The outbox's losses up to this message, running totals: a daily message
+// lost itself is made good by the next one that arrives.
+json lostJson(const store::OutboxLosses& losses) {
+  json by_kind = json::object();
+  for (const auto& [kind, n] : losses.by_kind) {
+    by_kind[kind] = {{"quota", n.quota}, {"expired", n.expired}};
+  }
+  auto orNull = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"quota", orNull(losses.quota)},
+          {"expired", orNull(losses.expired)},
+          {"by_kind", std::move(by_kind)}};
+}
+
 }  // namespace
 
 Result<std::optional<std::string>, store::StoreError> dailyBody(const store::Reader& store,
@@ -88,6 +102,9 @@ Result<std::optional<std::string>, store::StoreError> dailyBody(const store::Rea
   b["ambient_min_c"] = amb != nullptr ? round(amb->min, 1) : json(nullptr);
   b["ambient_max_c"] = amb != nullptr ? round(amb->max, 1) : json(nullptr);
   b["samples"] = samples;
+  auto losses = store::outboxLosses(store);
+  if (!losses) return losses.error();
+  b["outbox_lost"] = lostJson(*losses);
   if (auto failed = store.takeReadError()) return fail(store::StoreError::kRead, *failed);
   return std::optional<std::string>(b.dump());
 }

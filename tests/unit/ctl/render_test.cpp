@@ -203,6 +203,34 @@ TEST(RenderOutbox, ShowsDepthByKindAndTheConnection) {
   EXPECT_TRUE(has(out, "5123")) << out;
 }
 
+TEST(RenderOutbox, ShowsTheLossesByKindBesideWhatWaits) {
+  const json o = json::parse(R"({"pending": 2, "by_kind": {"prompts": 2},
+    "oldest_ms": 1767214800000, "next_seq": 90, "dropped_quota": 5, "expired": 1,
+    "lost_by_kind": {"telemetry/daily": {"quota": 5, "expired": 0},
+                     "cmd-result": {"quota": 0, "expired": 1}},
+    "connected": true, "last_ack_ms": null})");
+  const std::string out = renderOutbox(o, kNow);
+  expectFits(out);
+  EXPECT_TRUE(has(out, "Lost to the quota  5")) << out;
+  EXPECT_TRUE(has(out, "Expired unsent     1")) << out;
+  EXPECT_TRUE(has(out, "DROPPED")) << out;
+  // One row per kind: waiting, dropped, expired (a kind with no loss: 0).
+  EXPECT_TRUE(has(out, "cmd-result")) << out;
+  EXPECT_TRUE(has(out, "telemetry/daily")) << out;
+  std::string prompts_row;
+  std::string daily_row;
+  for (std::size_t at = 0, end = 0; at < out.size(); at = end + 1) {
+    end = out.find('\n', at);
+    if (end == std::string::npos) end = out.size();
+    const std::string l = out.substr(at, end - at);
+    if (l.find("prompts") != std::string::npos) prompts_row = l;
+    if (l.find("telemetry/daily") != std::string::npos) daily_row = l;
+  }
+  EXPECT_NE(prompts_row.find("2"), std::string::npos) << out;
+  EXPECT_EQ(prompts_row.find("n/a"), std::string::npos) << out;
+  EXPECT_NE(daily_row.find("5"), std::string::npos) << out;
+}
+
 TEST(RenderStorage, ShowsTheFileAndItsContentsWithALongPathCut) {
   const json s = json::parse(R"({"file_bytes": 13107200, "quota_bytes": 67108864,
     "samples": 1200345, "samples_reduced": 5000, "oldest_sample_ms": 1764633600000,

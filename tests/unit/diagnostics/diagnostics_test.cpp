@@ -159,6 +159,8 @@ TEST_F(DiagnosticsTest, OutboxCountsEveryWaitingMessageByKind) {
   EXPECT_EQ(o["by_kind"].value("health-report", 0), 1);
   EXPECT_EQ(o["next_seq"], stats.next_seq);
   EXPECT_EQ(o["dropped_quota"], 0);
+  EXPECT_EQ(o["expired"], 0);
+  EXPECT_EQ(o["lost_by_kind"], json::object());
   const auto start = sharedCache().config.source.simulator.start_ms;
   EXPECT_GE(o["oldest_ms"].get<std::int64_t>(), start);
   EXPECT_LT(o["oldest_ms"].get<std::int64_t>(), start + 2 * kDay) << "the first day's telemetry";
@@ -179,7 +181,7 @@ TEST_F(DiagnosticsTest, StorageIsTheStoresStatisticsAndItsPath) {
 TEST_F(DiagnosticsTest, VersionGivesTheAgentTheSchemaAndTheContract) {
   const json v = data("version");
   EXPECT_EQ(v["agent"], kAgentVersion);
-  EXPECT_EQ(v["schema_version"], 5);
+  EXPECT_EQ(v["schema_version"], 6);
   EXPECT_EQ(v["contract"], "crm.v1");
   EXPECT_EQ(std::string(kAgentVersion), "0.1.0");
 }
@@ -220,6 +222,28 @@ TEST_F(DiagnosticsTest, PromptsListTheOpenOnesAndCountThePeriodsEvents) {
   EXPECT_EQ(
       d["counts"],
       (json{{"raised", 1}, {"delivered", 1}, {"accepted", 0}, {"snoozed", 0}, {"dismissed", 0}}));
+}
+
+TEST_F(DiagnosticsTest, OutboxShowsWhatWasLostToTheQuotaAndToExpiryByKind) {
+  crm::testing::TempDir dir;
+  auto store = crm::testing::openTestStore(dir.file("l.db"));
+  ASSERT_NE(store, nullptr);
+  // A cmd-result sent to a sender whose clock is eight days on: expired.
+  ASSERT_TRUE(store->enqueue(wire::Kind::kCmdResult, testing::kVin, 1767225600000, "{}").ok());
+  ASSERT_TRUE(store->commit().ok());
+  ASSERT_TRUE(store->pendingOutbox(0, 10, 1767225600000 + 8 * kDay).value().empty());
+  // Three daily messages lost to the quota, as retention counts them.
+  ASSERT_TRUE(store->setMeta("outbox_dropped", "3").ok());
+  ASSERT_TRUE(store->setMeta("outbox_dropped.telemetry/daily", "3").ok());
+  ASSERT_TRUE(store->commit().ok());
+  config::Config config = testing::simulatedCarConfig(dir.file("l.db"));
+  const Sources sources{*store, *store, config, kWallNow, {}, "offline", std::nullopt};
+  const json o = data("outbox", sources);
+  EXPECT_EQ(o["pending"], 0);
+  EXPECT_EQ(o["dropped_quota"], 3);
+  EXPECT_EQ(o["expired"], 1);
+  EXPECT_EQ(o["lost_by_kind"], (json{{"cmd-result", {{"quota", 0}, {"expired", 1}}},
+                                     {"telemetry/daily", {{"quota", 3}, {"expired", 0}}}}));
 }
 
 TEST_F(DiagnosticsTest, AnEmptyCacheAnswersEveryViewWithNullsNotErrors) {

@@ -37,9 +37,10 @@ struct KindSpec {
   bool retained;  // the broker keeps the last one for new subscribers
   bool queued;    // through the persistent outbox (status is published directly)
   bool sent;      // this agent version sends it (the others are reserved by the contract)
-  // How long a queued message stays worth sending, in hours (0: no limit).
-  // The outbox's time-to-live policy (the sync work of the open issues)
-  // applies it; today it is documentation in the one place it will be read.
+  // How long a queued message stays worth sending, in hours from its
+  // envelope's ts (0: no limit). The outbox fixes each message's expiry
+  // when it is queued (store::OutboxMessage::expires_ms) and drops it
+  // unsent, counted, once the sender's clock passes it (docs/contract.md §5.2).
   int ttl_hours;
 };
 
@@ -55,7 +56,7 @@ inline constexpr std::array<KindSpec, 8> kKinds{{
     {Kind::kPrompts, "prompts", "crm.v1.prompts", Priority::kHigh, false, true, true, 30 * 24},
     {Kind::kServiceRequest, "service-request", "crm.v1.service-request", Priority::kHigh, false,
      true, true, 14 * 24},
-    {Kind::kFaults, "faults", "crm.v1.faults", Priority::kHigh, false, true, false, 30 * 24},
+    {Kind::kFaults, "faults", "crm.v1.faults", Priority::kHigh, false, true, true, 30 * 24},
     {Kind::kCmdResult, "cmd-result", "crm.v1.cmd-result", Priority::kHigh, false, true, true,
      7 * 24},
 }};

@@ -2,6 +2,7 @@
 //
 //   record -> ingest (validation, store, day roll-over -> telemetry/daily)
 //          -> analytics (charging sessions, trips, capacity -> charge-session)
+//          -> faults (a DTC appears in or leaves the DTCList -> faults)
 //          -> commands (a recording's command lines; MQTT commands)
 //          -> reports (each report period at a local day's end; on request;
 //                      and at the end of a finite source)

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace crm::store {
 
@@ -22,5 +23,18 @@ inline constexpr const char* kProfileDealerKey = "profile.dealer_id";
 // The engagement settings the CRM changed (config command), a JSON object
 // applied over the configuration file's engagement section.
 inline constexpr const char* kEngagementOverridesKey = "engagement.overrides";
+
+// The outbox's losses (crm/store/outbox_losses.h), running totals since
+// the cache was made. All kinds together, lost to the quota (since the
+// first agent; it also counts rows a migration could not keep):
+inline constexpr const char* kOutboxDroppedKey = "outbox_dropped";
+// Per kind (the topic suffix, wire::KindSpec::topic), since schema v6:
+// lost to the quota, and expired unsent (past the kind's time-to-live).
+inline std::string outboxDroppedKey(std::string_view kind) {
+  return "outbox_dropped." + std::string(kind);
+}
+inline std::string outboxExpiredKey(std::string_view kind) {
+  return "outbox_expired." + std::string(kind);
+}
 
 }  // namespace crm::store

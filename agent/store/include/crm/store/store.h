@@ -34,6 +34,7 @@
 #include "crm/common/result.h"
 #include "crm/common/wire.h"
 #include "crm/store/engagement_records.h"
+#include "crm/store/fault_records.h"
 #include "crm/store/inspection.h"
 #include "crm/store/personal.h"
 #include "crm/store/records.h"
@@ -93,6 +94,9 @@ struct OutboxMessage {
   std::string vin;
   std::int64_t created_ms = 0;  // the envelope's ts: when the content was produced
   std::string body;             // JSON object
+  // created_ms plus its kind's time-to-live (wire::KindSpec::ttl_hours),
+  // fixed when it was queued: past it the message is never sent.
+  std::int64_t expires_ms = 0;  // 0: no limit
 };
 
 // A seq and id taken for a message published directly (status, last will).
@@ -131,7 +135,7 @@ struct StorageStats {
   std::optional<std::int64_t> oldest_sample_ms, newest_sample_ms;
   std::int64_t hourly_rollups = 0, daily_rollups = 0;
   std::int64_t outbox_pending = 0;
-  std::int64_t outbox_dropped = 0;  // lost to the quota, all time
+  std::int64_t outbox_dropped = 0;  // lost to the quota, all time (-1: unreadable)
   std::int64_t next_seq = 0;
 };
 
@@ -229,8 +233,20 @@ class Outbox {
   // block of seqs must be reserved and the mark cannot be written.
   virtual Result<Reservation, StoreError> reserve() = 0;
   // Committed messages with seq > after_seq, oldest first, at most `limit`.
+  // With now_ms > 0 (the caller's clock: the daemon's wall clock; a replay
+  // that plays an always-connected broker passes none), messages whose
+  // expires_ms has passed are not returned: their removal is staged (the
+  // caller's next commit makes it durable) and counted per kind
+  // (outboxLosses), and now_ms is remembered for retention, which drops
+  // every expired message at its next run. Without now_ms nothing expires.
   virtual Result<std::vector<OutboxMessage>, StoreError> pendingOutbox(std::int64_t after_seq,
-                                                                       std::size_t limit) = 0;
+                                                                       std::size_t limit,
+                                                                       std::int64_t now_ms) = 0;
+  // Without the clock: nothing is judged stale.
+  Result<std::vector<OutboxMessage>, StoreError> pendingOutbox(std::int64_t after_seq,
+                                                               std::size_t limit) {
+    return pendingOutbox(after_seq, limit, 0);
+  }
   // Stages removal of a message the broker has acknowledged.
   virtual Status<StoreError> ackOutbox(std::int64_t seq) = 0;
   // Makes what was staged durable (the whole batch: see Store::commit).
@@ -293,6 +309,7 @@ class Store final : public Reader,
                     public Outbox,
                     public CommandLedger,
                     public PromptLedger,
+                    public FaultLog,
                     public PersonalData {
  public:
   // Opens or creates the database, migrating its schema. A corrupt file, or a
@@ -328,9 +345,17 @@ class Store final : public Reader,
                                             std::int64_t ts_ms,
                                             std::string_view body_json) override;
   Result<Reservation, StoreError> reserve() override;
+  using Outbox::pendingOutbox;
   Result<std::vector<OutboxMessage>, StoreError> pendingOutbox(std::int64_t after_seq,
-                                                               std::size_t limit) override;
+                                                               std::size_t limit,
+                                                               std::int64_t now_ms) override;
   Status<StoreError> ackOutbox(std::int64_t seq) override;
+
+  // --- FaultLog (faults.cpp).
+  Result<std::vector<FaultRecord>, StoreError> activeFaults() const override;
+  Status<StoreError> openFault(std::string_view code, std::int64_t ts_ms) override;
+  Status<StoreError> clearFault(const FaultRecord& fault) override;
+  Status<StoreError> activeFaultsSeen(std::int64_t ts_ms) override;
 
   // --- History (records.cpp).
   Status<StoreError> addChargingSession(const ChargingSession& session) override;
@@ -411,6 +436,9 @@ class Store final : public Reader,
   Status<StoreError> commitBatch(bool all_rollups);
   Status<StoreError> flushRollups();
   Result<std::int64_t, StoreError> takeSeq();
+  // Stages the removal of expired messages and adds them to the per-kind
+  // counters (outbox.cpp).
+  Status<StoreError> dropExpired(const std::vector<OutboxMessage>& expired);
   // The error for a failed write, from SQLite's code (kFull for a full disk);
   // remembers a full disk and damage (checked at the next start).
   Error<StoreError> writeFailed(const std::string& what);
