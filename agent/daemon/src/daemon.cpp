@@ -379,6 +379,9 @@ class Daemon {
     publisher_->onCommand([this](const std::string& name, const std::string& payload) {
       onMqttCommand(name, payload);
     });
+    // Staleness on the car's timeline: the newest sample's time (a live
+    // car's is the wall clock's; a recording or the simulated car has its own).
+    publisher_->setCarTime([this] { return store_->newestSampleMs(); });
     publisher_->start();
   }
 

@@ -83,6 +83,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   std::function<void(bool)> on_drained;
   std::chrono::steady_clock::time_point drain_deadline;
   Publisher::CommandHandler on_command;
+  Publisher::CarTime car_time;
   Listener connect_listener, publish_listener, status_listener, disconnect_listener,
       subscribe_listener;
   // The TLS options of the current connection: Paho's TLS error handler
@@ -365,7 +366,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   void pump() {
     while (state == State::kConnected &&
            in_flight.size() < static_cast<std::size_t>(cfg.max_inflight)) {
-      auto batch = store.pendingOutbox(sent_upto, cfg.max_inflight - in_flight.size());
+      const auto car_now = car_time ? car_time() : std::nullopt;
+      auto batch =
+          store.pendingOutbox(sent_upto, cfg.max_inflight - in_flight.size(), car_now.value_or(0));
       if (!batch) {
         // Tried again at the next kick or acknowledgement; nothing is lost.
         log::error("mqtt: {}", batch.error().message);
@@ -375,9 +378,9 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
       for (const auto& m : *batch) {
         const auto kind = wire::kindFromTopic(m.kind);
         const bool retained = kind && wire::spec(*kind).retained;
-        const auto expiry_s =
-            kind ? messageExpirySeconds(m.created_ms, wire::spec(*kind).ttl_hours, clock.nowMs())
-                 : 0;
+        const auto expiry_s = kind ? messageExpirySeconds(m.created_ms, wire::spec(*kind).ttl_hours,
+                                                          car_now.value_or(m.created_ms))
+                                   : 0;
         const auto payload = envelope(m);
         auto msg =
             mqtt::message::create(topicFor(cfg.prefix, vin, m.kind), payload.data(), payload.size(),
@@ -514,6 +517,10 @@ Publisher::~Publisher() = default;
 
 void Publisher::onCommand(CommandHandler handler) {
   impl_->on_command = std::move(handler);
+}
+
+void Publisher::setCarTime(CarTime now) {
+  impl_->car_time = std::move(now);
 }
 
 void Publisher::start() {

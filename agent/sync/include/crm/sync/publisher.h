@@ -72,6 +72,15 @@ class Publisher {
   // Set before start(); without a handler the publisher does not subscribe.
   void onCommand(CommandHandler handler);
 
+  // The car's time, against which a queued message's time to live is
+  // judged (the outbox drops what is stale, counted; MQTT 5's message
+  // expiry is what is left of it). The envelope's ts is the car's time, so
+  // staleness is too: a recording or the simulated car runs on its own
+  // timeline, not the wall clock's. nullopt (or no function set): nothing
+  // is judged stale, and MQTT 5 messages carry their whole time to live.
+  using CarTime = std::function<std::optional<std::int64_t>()>;
+  void setCarTime(CarTime now);
+
   // Starts connecting; returns at once.
   void start();
   // Tells the publisher that new messages were committed to the outbox.
