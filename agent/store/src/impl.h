@@ -39,6 +39,8 @@ struct Store::Impl {
   Db db;
   std::vector<SignalState> signals;  // indexed by catalogue id
   Stmt insert_sample, upsert_hourly, upsert_daily, insert_outbox, delete_outbox, set_meta;
+  // Read at every PUBACK while a backlog drains: prepared once.
+  Stmt pending_outbox;
   std::int64_t next_seq = 1;
   // Messages below this seq are committed; only those may be published, or a
   // crash could reuse the seq of a message the broker already has.

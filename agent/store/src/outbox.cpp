@@ -72,9 +72,7 @@ Result<std::vector<OutboxMessage>, StoreError> Store::pendingOutbox(std::int64_t
   Impl& im = *impl_;
   im.outbox_now_ms = std::max(im.outbox_now_ms, now_ms);
   std::vector<OutboxMessage> out, expired;
-  Stmt s(im.db.handle(),
-         "SELECT seq,id,kind,vin,created_ms,payload,expires_ms FROM outbox WHERE seq > ? AND "
-         "seq < ? ORDER BY seq LIMIT ?");
+  Stmt& s = im.pending_outbox;
   // Expired messages are set aside as they come; the read goes on past them
   // until `limit` fresh ones are found or the outbox ends.
   for (std::int64_t after = after_seq; out.size() < limit;) {

@@ -263,8 +263,13 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
                           "expires_ms) VALUES(?,?,?,?,?,?,?,?,?)");
   im.delete_outbox = Stmt(im.db.handle(), "DELETE FROM outbox WHERE seq = ?");
   im.set_meta = Stmt(im.db.handle(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+  im.pending_outbox =
+      Stmt(im.db.handle(),
+           "SELECT seq,id,kind,vin,created_ms,payload,expires_ms FROM outbox WHERE seq > ? AND "
+           "seq < ? ORDER BY seq LIMIT ?");
   if (!im.insert_sample.ok() || !im.upsert_hourly.ok() || !im.upsert_daily.ok() ||
-      !im.insert_outbox.ok() || !im.delete_outbox.ok() || !im.set_meta.ok()) {
+      !im.insert_outbox.ok() || !im.delete_outbox.ok() || !im.set_meta.ok() ||
+      !im.pending_outbox.ok()) {
     return cannot("prepare failed: " + im.db.lastError());
   }
   store->resumeSeq();
