@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "crm/testing/broker.h"
 #include "crm/testing/fault_vfs.h"
@@ -172,14 +173,27 @@ TEST_F(PublisherTest, BrokerDownAtStartThenUpDrainsTheBacklog) {
   enqueue(20);
   Publisher pub(io_, *store_, clock_, cfg_, kVin);
   pub.start();
-  runUntil([] { return false; }, milliseconds(600));  // several failed attempts
-  EXPECT_GE(pub.stats().connect_failures, 1U);
+  runUntil([] { return false; }, milliseconds(1000));  // several failed attempts
+  EXPECT_GE(pub.stats().connect_failures, 2U);
   EXPECT_EQ(store_->pendingOutbox(0, 100).value().size(), 20U);
 
   ASSERT_TRUE(broker_.start());
   testing::Collector collector(broker_.uri(), "crm/v1/vehicles/#");
   runUntil([&] { return telemetry(collector).size() >= 20; }, milliseconds(10000));
   EXPECT_EQ(telemetry(collector).size(), 20U);
+
+  // The refused attempts took no seq of their own: with the "online" status
+  // and the will it names, the seqs the CRM can know of have no hole.
+  testing::Collector late(broker_.uri(), std::string("crm/v1/vehicles/") + kVin + "/status");
+  ASSERT_TRUE(late.waitFor([](const auto& m) { return !m.empty(); }, milliseconds(5000)));
+  const auto online = json::parse(late.messages().back().payload);
+  ASSERT_EQ(online["body"]["state"], "online");
+  std::set<std::int64_t> known{online["seq"].get<std::int64_t>(),
+                               online["body"]["will_seq"].get<std::int64_t>()};
+  for (const auto& m : telemetry(collector)) known.insert(m["seq"].get<std::int64_t>());
+  EXPECT_EQ(*known.begin(), 1);
+  EXPECT_EQ(*known.rbegin(), static_cast<std::int64_t>(known.size()))
+      << "a seq no message and no will_seq accounts for";
 }
 
 TEST_F(PublisherTest, RetryNowCutsALongBackoffShortAndRecordsTheLastAck) {

@@ -69,6 +69,13 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   // The seq the broker publishes the will under if this connection dies;
   // told to the CRM in "online" so that it knows that gap is no loss.
   std::optional<std::int64_t> will_seq;
+  // The will of attempts that have not connected yet. A refused attempt's
+  // will was never the broker's to publish, so the next attempt offers the
+  // same message (same seq, same id) rather than reserving a seq that no
+  // "online" would ever name: an outage leaves no unexplained gaps. Should
+  // an attempt the agent took for failed have reached the broker after all,
+  // its will is the same message, and the CRM drops the copy by id.
+  std::optional<Will> pending_will;
   // The reason last logged for a refused connection: a new one is logged
   // once, not at every retry of a days-long outage.
   std::optional<Refusal> last_refusal;
@@ -176,17 +183,20 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     // own durable seq, which the store reserves without a database write.
     // Should even that fail, the agent connects without a will: the outbox
     // draining matters more than an "offline" the broker would publish.
-    std::optional<Will> will;
-    will_seq.reset();
-    if (auto taken = store.reserve(); taken) {
-      will = Will{statusTopic(),
-                  envelope(wire::spec(wire::Kind::kStatus).schema, taken->id, taken->seq, vin,
-                           clock.nowMs(), statusBody("offline", "unexpected", std::nullopt)),
-                  taken->id};
-      will_seq = taken->seq;
-    } else {
-      log::error("mqtt: connecting without a last will: {}", taken.error().message);
+    if (!pending_will) {
+      will_seq.reset();
+      if (auto taken = store.reserve(); taken) {
+        pending_will =
+            Will{statusTopic(),
+                 envelope(wire::spec(wire::Kind::kStatus).schema, taken->id, taken->seq, vin,
+                          clock.nowMs(), statusBody("offline", "unexpected", std::nullopt)),
+                 taken->id};
+        will_seq = taken->seq;
+      } else {
+        log::error("mqtt: connecting without a last will: {}", taken.error().message);
+      }
     }
+    const std::optional<Will>& will = pending_will;
     // Replaced only here, while no attempt is under way (state was idle).
     ssl = sslOptions(cfg);
     mqtt::connect_options options;
@@ -291,6 +301,8 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
     in_flight.clear();
     log::info("mqtt: connected to {}", cfg.broker);
     publishStatus("online", "connected", will_seq);
+    // This will is the broker's now: the next connection needs its own.
+    pending_will.reset();
     subscribe();
     pump();
   }
