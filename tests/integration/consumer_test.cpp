@@ -286,7 +286,7 @@ TEST_F(ConsumerTest, TheConsumersKindsAreTheAgentsTable) {
   const std::string script = "import json, sys; sys.path.insert(0, '" +
                              std::string(CRM_SOURCE_DIR) + "/tests/consumer'); " +
                              "from crm_consumer.contract import KINDS; print(json.dumps(KINDS))";
-  auto consumer_kinds = run(pythonCommand({"-c", script}), dir.path());
+  auto consumer_kinds = run(pythonCommand({"-B", "-c", script}), dir.path());
   ASSERT_EQ(consumer_kinds.code, 0) << consumer_kinds.err;
   EXPECT_EQ(json::parse(consumer_kinds.out), agent_kinds);
 }
