@@ -124,6 +124,15 @@ class Contract:
 
     def check_message(self, topic, payload_bytes, prefix=DEFAULT_PREFIX):
         """Judges one message from a car. Never raises on what the message holds."""
+        try:
+            return self._check(topic, payload_bytes, prefix)
+        except Exception as e:  # a fault of the checker must not lose the message: keep it, flagged
+            digest = hashlib.sha256(topic.encode("utf-8", "replace") + b"\0" + payload_bytes)
+            return Checked("sha256:" + digest.hexdigest(), topic, None, None, None, None,
+                           payload_bytes.decode("utf-8", "replace"),
+                           [f"consumer: could not check it: {type(e).__name__}: {e}"[:MAX_ERROR_CHARS]])
+
+    def _check(self, topic, payload_bytes, prefix):
         errors = []
         vin = kind = None
         if topic.startswith(prefix + "/") and topic.count("/") >= prefix.count("/") + 2:
