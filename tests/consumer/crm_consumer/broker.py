@@ -18,6 +18,7 @@ import uuid
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from .contract import KINDS
 
@@ -137,7 +138,15 @@ def run(args, contract, store, client_id):
     def on_connected(session_present):
         log(f"connected to {link.host}:{link.port}"
             f" (MQTT {'5' if link.v5 else '3.1.1'}, session present: {session_present})")
-        link.client.subscribe([(f, 1) for f in filters(args.prefix, args.group)])
+        # Subscribed again at every connect: the filters may have changed since
+        # the session was made. A new subscription brings the retained status
+        # again (a duplicate the store counts apart); MQTT 5 can say not to
+        # when the session already had it.
+        if link.v5:
+            options = SubscribeOptions(qos=1, retainHandling=SubscribeOptions.RETAIN_SEND_IF_NEW_SUB)
+            link.client.subscribe([(f, options) for f in filters(args.prefix, args.group)])
+        else:
+            link.client.subscribe([(f, 1) for f in filters(args.prefix, args.group)])
 
     def on_subscribe(client, userdata, mid, granted, properties=None):
         # Tests and scripts wait for this line before the cars start.
