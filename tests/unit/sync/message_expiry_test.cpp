@@ -31,11 +31,12 @@ TEST(MessageExpiry, NoTimeToLiveMeansNoProperty) {
   EXPECT_EQ(messageExpirySeconds(kCreated, 0, kCreated), 0);
 }
 
-TEST(MessageExpiry, AClockBehindTheMessageIsCappedAtThePropertysRange) {
-  // A message stamped in the future (a clock set back) never exceeds 2^32 - 1.
-  EXPECT_EQ(messageExpirySeconds(kCreated + 1000LL * 365 * 24 * kHourMs, 1, kCreated),
-            0xFFFFFFFFLL);
-  EXPECT_EQ(messageExpirySeconds(kCreated + kHourMs, 1, kCreated), 7200);
+TEST(MessageExpiry, AMessageStampedAheadOfTheCarsNowGetsNoMoreThanItsWholeTimeToLive) {
+  // A daily message is stamped with its day's last ms; a clock set back
+  // puts any message ahead. Neither lives longer than its kind allows.
+  EXPECT_EQ(messageExpirySeconds(kCreated + 1000LL * 365 * 24 * kHourMs, 1, kCreated), 3600);
+  EXPECT_EQ(messageExpirySeconds(kCreated + kHourMs, 1, kCreated), 3600);
+  EXPECT_EQ(messageExpirySeconds(kCreated + 12 * kHourMs, 90 * 24, kCreated), 90 * 24 * 3600);
 }
 
 }  // namespace
