@@ -160,6 +160,8 @@ void readAll(JsonReader& root, Config& c) {
     r.integer("reconnect_min_ms", m.reconnect_min_ms, 100, 600000);
     r.integer("reconnect_max_ms", m.reconnect_max_ms, 100, 3600000);
     r.integer("max_inflight", m.max_inflight, 1, 1000);
+    // From 4 KiB (a health report fits) to MQTT's own limit (256 MB).
+    r.integer("max_payload_bytes", m.max_payload_bytes, 4096, 268435455);
     // A certificate without its key (or the reverse) cannot identify the car.
     if (m.tls.cert_file.empty() != m.tls.key_file.empty()) {
       r.failKey("tls", m.tls.cert_file.empty()

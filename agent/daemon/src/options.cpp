@@ -10,6 +10,7 @@ store::StoreOptions storeOptions(const config::Config& config, std::string path,
   o.raw_retention_days = config.storage.raw_retention_days;
   o.full_sync = durability == Durability::kAsConfigured && config.storage.full_sync;
   o.utc_offset_minutes = config.vehicle.utc_offset_minutes;
+  o.max_message_bytes = config.mqtt.max_payload_bytes;
   return o;
 }
 

@@ -38,6 +38,8 @@ ReloadPlan planReload(const config::Config& running, const config::Config& next)
   restart(running.storage.raw_retention_days != next.storage.raw_retention_days,
           "storage.raw_retention_days");
   restart(running.storage.full_sync != next.storage.full_sync, "storage.full_sync");
+  // The store's limit on what it queues is set when the cache opens.
+  restart(running.mqtt.max_payload_bytes != next.mqtt.max_payload_bytes, "mqtt.max_payload_bytes");
   // The HMI's socket is bound once: a screen connected to it keeps working.
   restart(running.local_api != next.local_api, "local_api");
   return plan;

@@ -59,9 +59,12 @@ Result<OutboxLosses, StoreError> outboxLosses(const Reader& store) {
     auto stale = read(outboxExpiredKey(spec.topic));
     if (!stale) return stale.error();
     if (!*stale) known = false;
-    const std::int64_t q = dropped->value_or(0), e = stale->value_or(0);
+    auto big = read(outboxOversizeKey(spec.topic));
+    if (!big) return big.error();
+    const std::int64_t q = dropped->value_or(0), e = stale->value_or(0), o = big->value_or(0);
     expired += e;
-    if (q > 0 || e > 0) out.by_kind[std::string(spec.topic)] = {q, e};
+    out.oversize += o;
+    if (q > 0 || e > 0 || o > 0) out.by_kind[std::string(spec.topic)] = {q, e, o};
   }
   if (known) out.expired = expired;
   return out;

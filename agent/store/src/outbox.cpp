@@ -40,6 +40,20 @@ Result<OutboxMessage, StoreError> Store::enqueue(wire::Kind kind, std::string_vi
                                                  std::int64_t ts_ms, std::string_view body_json) {
   const wire::KindSpec& spec = wire::spec(kind);
   if (auto st = begin(); !st) return st.error();
+  // What the envelope adds: schema, id, seq, vin, ts and the keys, at most.
+  constexpr std::size_t kEnvelopeBytes = 160;
+  const std::size_t size = body_json.size() + kEnvelopeBytes;
+  if (options_.max_message_bytes > 0 &&
+      size > static_cast<std::size_t>(options_.max_message_bytes)) {
+    if (!addToMetaCounter(*this, impl_->set_meta, outboxOversizeKey(spec.topic), 1)) {
+      return writeFailed("outbox oversize count");
+    }
+    log::error(
+        "store: a {} message of about {} bytes is over mqtt.max_payload_bytes ({}): not "
+        "queued, counted as lost",
+        spec.topic, size, options_.max_message_bytes);
+    return OutboxMessage{0, {}, std::string(spec.topic), std::string(vin), ts_ms, {}, 0};
+  }
   auto taken = reserve();
   if (!taken) return taken.error();
   const std::int64_t expires_ms =

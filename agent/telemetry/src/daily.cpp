@@ -56,11 +56,14 @@ json lostJson(const store::OutboxLosses& losses) {
   json by_kind = json::object();
   for (const auto& [kind, n] : losses.by_kind) {
     by_kind[kind] = {{"quota", n.quota}, {"expired", n.expired}};
+    if (n.oversize > 0) by_kind[kind]["oversize"] = n.oversize;
   }
   auto orNull = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
-  return {{"quota", orNull(losses.quota)},
-          {"expired", orNull(losses.expired)},
-          {"by_kind", std::move(by_kind)}};
+  json out = {{"quota", orNull(losses.quota)},
+              {"expired", orNull(losses.expired)},
+              {"by_kind", std::move(by_kind)}};
+  if (losses.oversize > 0) out["oversize"] = losses.oversize;
+  return out;
 }
 
 }  // namespace

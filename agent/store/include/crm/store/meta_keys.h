@@ -36,5 +36,9 @@ inline std::string outboxDroppedKey(std::string_view kind) {
 inline std::string outboxExpiredKey(std::string_view kind) {
   return "outbox_expired." + std::string(kind);
 }
+// Not queued at all: larger than mqtt.max_payload_bytes.
+inline std::string outboxOversizeKey(std::string_view kind) {
+  return "outbox_oversize." + std::string(kind);
+}
 
 }  // namespace crm::store

@@ -21,9 +21,10 @@ struct OutboxLosses {
   // stored counter is not a number (unknown, never taken for 0).
   std::optional<std::int64_t> quota;
   std::optional<std::int64_t> expired;  // all kinds, expired unsent
+  std::int64_t oversize = 0;            // all kinds, never queued: too large
   // Per kind (topic suffix); only kinds that lost something.
   struct Counts {
-    std::int64_t quota = 0, expired = 0;
+    std::int64_t quota = 0, expired = 0, oversize = 0;
   };
   std::map<std::string, Counts> by_kind;
 };

@@ -80,6 +80,11 @@ struct StoreOptions {
   // index page per signal it touched: 1 KiB pages cut the bytes written per
   // sample while driving to less than half of 4 KiB pages (bench_store).
   int page_bytes = 1024;
+  // The largest message (its envelope included) enqueue() queues; 0: no
+  // limit. A larger one is not queued: counted (outbox_oversize.<kind>) and
+  // logged, and enqueue() succeeds with seq 0 (the caller's unit goes on:
+  // one message that can never be sent must not stop the car's pipeline).
+  std::int64_t max_message_bytes = 0;
 };
 
 using wire::Priority;

@@ -44,6 +44,11 @@ struct MqttOptions {
   int reconnect_min_ms = 1000;   // first retry; doubles each failure
   int reconnect_max_ms = 60000;  // cap: a fleet must not hammer a recovering broker
   int max_inflight = 20;         // QoS 1 messages awaiting PUBACK
+  // The largest message (envelope included) the car queues: what the
+  // fleet's broker accepts (AWS IoT Core: 128 KB; mosquitto's
+  // message_size_limit). A larger one could never be sent: it is not queued,
+  // and counted as lost.
+  std::int64_t max_payload_bytes = 128 * 1024;
 
   bool operator==(const MqttOptions&) const = default;
 };
