@@ -116,8 +116,8 @@ TEST(ProxyFault, ResetsStallsHalfOpenAndRefusalsLoseNothingAndTheAgentReconnects
   if (!consumerAvailable()) GTEST_SKIP() << "python3-paho-mqtt or python3-jsonschema missing";
   TempDir dir;
   const auto recording = dir.file("car.jsonl");
-  // A private car (light under ASan): a message every half second or so.
-  auto sim = run(agentCommand({"simulate", "--days", "52", "--seed", "5", "--profile", "private",
+  // A private car (light under ASan): about one message a second.
+  auto sim = run(agentCommand({"simulate", "--days", "60", "--seed", "5", "--profile", "private",
                                "--out", recording}),
                  dir.path());
   ASSERT_EQ(sim.code, 0) << sim.err;
@@ -130,7 +130,8 @@ TEST(ProxyFault, ResetsStallsHalfOpenAndRefusalsLoseNothingAndTheAgentReconnects
   FaultProxy proxy(broker.port());
   json cfg = {
       {"vehicle", {{"vin", vin}, {"utc_offset_minutes", 480}}},
-      // 52 days in about 75 s: longer than the faults below take.
+      // 60 days in about 86 s: longer than the faults below take (about 70 s,
+      // most of it four silent links noticed through the keep-alive).
       {"source", {{"kind", "recording"}, {"recording", recording}, {"acceleration", 60000}}},
       {"storage",
        {{"path", dir.file("cache.db")}, {"commit_interval_ms", 50}, {"raw_retention_days", 3}}},
@@ -183,16 +184,21 @@ TEST(ProxyFault, ResetsStallsHalfOpenAndRefusalsLoseNothingAndTheAgentReconnects
   // Each fault waits for the agent to notice it and to connect again, so
   // the schedule follows the agent's pace, not a guess of it.
   enum class Fault { kDrop, kStall, kHalfOpen, kRefuse };
+  constexpr const char* kFaultNames[] = {"reset", "stall", "half-open", "refuse"};
   const std::vector<Fault> schedule{Fault::kDrop, Fault::kStall, Fault::kRefuse, Fault::kHalfOpen,
                                     Fault::kDrop, Fault::kStall, Fault::kRefuse, Fault::kHalfOpen,
                                     Fault::kDrop, Fault::kRefuse};
-  // A silent link takes two keep-alives to notice; generous for ASan.
-  const auto notice = seconds(4 * kKeepaliveS);
+  // A silent link takes about two and a half keep-alives to notice (a
+  // PINGREQ once nothing came for one, then Paho's wait for its PINGRESP);
+  // generous for a loaded machine.
+  const auto notice = seconds(6 * kKeepaliveS);
+  const auto faults_began = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < schedule.size(); ++i) {
     ASSERT_FALSE(agent.wait(milliseconds(0)).has_value())
         << "the stream ended before fault " << i << "; make the recording longer\n"
         << log();
     const auto lost = lines(kLost), connects = lines(kConnected), refused = lines(kRefused);
+    const auto began = std::chrono::steady_clock::now();
     switch (schedule[i]) {
       case Fault::kDrop:
         proxy.dropAll();
@@ -216,12 +222,21 @@ TEST(ProxyFault, ResetsStallsHalfOpenAndRefusalsLoseNothingAndTheAgentReconnects
         ASSERT_EQ(proxy.error(), "");
         break;
     }
+    const auto noticed = std::chrono::steady_clock::now() - began;
     ASSERT_TRUE(eventually([&] { return lines(kConnected) > connects; }, seconds(30)))
         << "no reconnect after fault " << i << "\n"
         << log();
-    std::this_thread::sleep_for(seconds(1));  // some of the stream flows normally
+    std::cout << "fault " << i << " (" << kFaultNames[static_cast<int>(schedule[i])]
+              << "): noticed in " << std::chrono::duration_cast<milliseconds>(noticed).count()
+              << " ms, connected again after "
+              << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - began)
+                     .count()
+              << " ms\n";
+    std::this_thread::sleep_for(milliseconds(500));  // some of the stream flows normally
   }
 
+  const auto faults_s =
+      std::chrono::duration_cast<seconds>(std::chrono::steady_clock::now() - faults_began).count();
   const auto e = agent.wait(seconds(240));
   ASSERT_TRUE(e.has_value()) << "the agent did not finish";
   ASSERT_EQ(e->code, 0) << log();
@@ -281,10 +296,10 @@ TEST(ProxyFault, ResetsStallsHalfOpenAndRefusalsLoseNothingAndTheAgentReconnects
 #endif
   EXPECT_LT(peak_kb, bound_kb) << "baseline " << baseline_kb << " kB";
   std::cout << "proxy fault: " << expected_total << " messages through " << schedule.size()
-            << " faults, " << connects << " connections; duplicates removed: " << duplicateRows(db)
-            << "; RSS baseline " << baseline_kb << " kB, peak " << peak_kb << " kB; bytes "
-            << proxy.bytesToTarget() << " to the broker, " << proxy.bytesToClient()
-            << " to the car\n";
+            << " faults in " << faults_s << " s, " << connects
+            << " connections; duplicates removed: " << duplicateRows(db) << "; RSS baseline "
+            << baseline_kb << " kB, peak " << peak_kb << " kB; bytes " << proxy.bytesToTarget()
+            << " to the broker, " << proxy.bytesToClient() << " to the car\n";
 }
 
 }  // namespace
