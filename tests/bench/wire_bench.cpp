@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -81,7 +82,9 @@ class Pki {
   }
 
  private:
+  // Before any thread of this program starts (Pki is made first in main).
   bool sh(const std::string& cmd) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): no other thread runs yet
     return std::system(("cd '" + dir_.path() + "' && " + cmd + " >/dev/null 2>&1").c_str()) == 0;
   }
   bool leaf(const std::string& n, const std::string& cn, const std::string& ext) {
@@ -132,7 +135,7 @@ struct Stream {
 
 // N simulated days, streamed in about ten seconds of wall time (so that
 // keep-alive traffic is next to nothing here).
-Stream streamDays(const Broker& broker, const Link& link, int days) {
+std::optional<Stream> streamDays(const Broker& broker, const Link& link, int days) {
   TempDir dir;
   FaultProxy proxy(broker.port());
   auto backend = backendOn(broker, link);
@@ -145,7 +148,7 @@ Stream streamDays(const Broker& broker, const Link& link, int days) {
       dir.path(), seconds(300));
   if (e.code != 0) {
     std::fprintf(stderr, "bench_wire: the agent failed: %s\n", e.err.c_str());
-    std::exit(1);
+    return std::nullopt;
   }
   // The last message is the car's "offline" status.
   const bool all = backend->waitFor(
@@ -216,9 +219,11 @@ Idle idleLink(const Broker& broker, const Link& link) {
 int main(int argc, char** argv) {
   int days = 7;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]) == "--days") days = std::atoi(argv[i + 1]);
+    if (std::string(argv[i]) == "--days")
+      days = static_cast<int>(std::strtol(argv[i + 1], nullptr, 10));
   }
   if (crm::testing::mosquittoPath().empty() ||
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): no other thread runs yet
       std::system("openssl version >/dev/null 2>&1") != 0 || days < 1) {
     std::fprintf(stderr, "bench_wire: needs mosquitto and openssl, and --days >= 1\n");
     return 1;
@@ -235,7 +240,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_wire: mosquitto did not start\n");
     return 1;
   }
-  const Stream s[2] = {streamDays(plain_broker, plain, days), streamDays(tls_broker, tls, days)};
+  const auto plain_stream = streamDays(plain_broker, plain, days);
+  const auto tls_stream = streamDays(tls_broker, tls, days);
+  if (!plain_stream || !tls_stream) return 1;
+  const Stream s[2] = {*plain_stream, *tls_stream};
   const Idle k[2] = {idleLink(plain_broker, plain), idleLink(tls_broker, tls)};
 
   const int keepalive_s = crm::sync::MqttOptions{}.keepalive_s;

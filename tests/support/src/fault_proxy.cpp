@@ -11,9 +11,9 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <future>
 #include <stdexcept>
+#include <system_error>
 
 namespace crm::testing {
 namespace {
@@ -49,7 +49,7 @@ void noDelay(int fd) {
 }
 
 constexpr short kReadable = POLLIN | POLLHUP | POLLERR;
-constexpr std::size_t kChunk = 16 * 1024;
+constexpr std::size_t kChunk = std::size_t{16} * 1024;
 
 }  // namespace
 
@@ -104,7 +104,7 @@ FaultProxy::FaultProxy(int target_port) : target_port_(target_port) {
   wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_ < 0 || !listen()) {
     throw std::runtime_error(std::string("fault proxy: cannot listen on 127.0.0.1: ") +
-                             std::strerror(errno));
+                             std::generic_category().message(errno));
   }
   thread_ = std::thread([this] { loop(); });
 }
@@ -158,7 +158,8 @@ void FaultProxy::resume() {
     }
     if (listener_ < 0) {
       std::lock_guard lock(mu_);
-      error_ = "cannot listen again on port " + std::to_string(port_) + ": " + std::strerror(errno);
+      error_ = "cannot listen again on port " + std::to_string(port_) + ": " +
+               std::generic_category().message(errno);
     }
   });
 }
