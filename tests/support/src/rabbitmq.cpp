@@ -32,15 +32,18 @@ pid_t startRabbitmq(const TempDir& dir, int port) {
   // The child: a node named after its port, with its Erlang distribution
   // port beside it, everything it writes under the test's folder.
   const std::string p = std::to_string(port);
-  setenv("HOME", dir.path().c_str(), 1);  // the Erlang cookie
-  setenv("RABBITMQ_NODENAME", ("crmtest" + p + "@localhost").c_str(), 1);
-  setenv("RABBITMQ_DIST_PORT",
-         std::to_string(port + 20000 > 65000 ? port - 20000 : port + 20000).c_str(), 1);
-  setenv("RABBITMQ_CONFIG_FILE", dir.file("rabbitmq").c_str(), 1);
-  setenv("RABBITMQ_ENABLED_PLUGINS_FILE", dir.file("enabled_plugins").c_str(), 1);
-  setenv("RABBITMQ_MNESIA_BASE", dir.file("mnesia").c_str(), 1);
-  setenv("RABBITMQ_LOG_BASE", dir.file("log").c_str(), 1);
-  setenv("RABBITMQ_PLUGINS_EXPAND_DIR", dir.file("plugins").c_str(), 1);
+  // The forked child runs one thread until exec: setenv cannot race here.
+  auto set = [](const char* key, const std::string& value) {
+    setenv(key, value.c_str(), 1);  // NOLINT(concurrency-mt-unsafe)
+  };
+  set("HOME", dir.path());  // the Erlang cookie
+  set("RABBITMQ_NODENAME", "crmtest" + p + "@localhost");
+  set("RABBITMQ_DIST_PORT", std::to_string(port + 20000 > 65000 ? port - 20000 : port + 20000));
+  set("RABBITMQ_CONFIG_FILE", dir.file("rabbitmq"));
+  set("RABBITMQ_ENABLED_PLUGINS_FILE", dir.file("enabled_plugins"));
+  set("RABBITMQ_MNESIA_BASE", dir.file("mnesia"));
+  set("RABBITMQ_LOG_BASE", dir.file("log"));
+  set("RABBITMQ_PLUGINS_EXPAND_DIR", dir.file("plugins"));
   const std::string out = dir.file("rabbitmq.out");
   if (freopen(out.c_str(), "w", stdout) == nullptr ||
       freopen(out.c_str(), "a", stderr) == nullptr) {
