@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "crm/testing/temp_dir.h"
 
@@ -181,6 +182,24 @@ nlohmann::json consumerSummary(const std::vector<std::string>& dbs, const std::s
   auto j = nlohmann::json::parse(e.out, nullptr, false);
   if (e.code != 0 || j.is_discarded()) return {{"error", e.err}};
   return j;
+}
+
+nlohmann::json comparable(const std::string& topic, nlohmann::json payload) {
+  payload.erase("id");
+  payload.erase("seq");
+  return nlohmann::json{{"topic", topic}, {"payload", payload}};
+}
+
+std::map<std::string, std::vector<nlohmann::json>> replayByTopic(const std::string& outbox_jsonl,
+                                                                 std::size_t& total) {
+  std::map<std::string, std::vector<nlohmann::json>> out;
+  total = 0;
+  std::ifstream in(outbox_jsonl);
+  for (std::string line; std::getline(in, line); ++total) {
+    auto j = nlohmann::json::parse(line);
+    out[j["topic"]].push_back(comparable(j["topic"], j["payload"]));
+  }
+  return out;
 }
 
 }  // namespace crm::testing

@@ -91,4 +91,13 @@ bool eventually(Pred pred, std::chrono::milliseconds timeout) {
   return pred();
 }
 
+// A message with what each run draws for itself (id, seq) left out: the
+// same car through the daemon and through `replay` gives equal ones.
+nlohmann::json comparable(const std::string& topic, nlohmann::json payload);
+
+// What `crm-agent replay` wrote to `outbox_jsonl`, by topic in the order
+// produced, each message comparable(); `total` counts them all.
+std::map<std::string, std::vector<nlohmann::json>> replayByTopic(const std::string& outbox_jsonl,
+                                                                 std::size_t& total);
+
 }  // namespace crm::testing

@@ -35,12 +35,6 @@ using std::chrono::seconds;
 // link is noticed within about two of them (PINGREQ, then no PINGRESP).
 constexpr int kKeepaliveS = 5;
 
-json comparable(const std::string& topic, json payload) {
-  payload.erase("id");
-  payload.erase("seq");
-  return json{{"topic", topic}, {"payload", payload}};
-}
-
 std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;
   for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
@@ -165,15 +159,8 @@ TEST(ProxyFault, ResetsStallsHalfOpenAndRefusalsLoseNothingAndTheAgentReconnects
                                   dir.file("agent.json")}),
                     dir.path());
   ASSERT_EQ(replay.code, 0) << replay.err;
-  std::map<std::string, std::vector<json>> expected;  // by topic, in the order produced
   std::size_t expected_total = 0;
-  {
-    std::ifstream in(dir.file("out/outbox.jsonl"));
-    for (std::string line; std::getline(in, line); ++expected_total) {
-      auto j = json::parse(line);
-      expected[j["topic"]].push_back(comparable(j["topic"], j["payload"]));
-    }
-  }
+  auto expected = replayByTopic(dir.file("out/outbox.jsonl"), expected_total);
   ASSERT_GE(expected_total, 60U);
 
   const std::string db = dir.file("crm.db");

@@ -27,13 +27,6 @@ using std::chrono::seconds;
 
 constexpr int kRestarts = 10;
 
-// The topic and the envelope without what each run draws for itself.
-json comparable(const std::string& topic, json payload) {
-  payload.erase("id");
-  payload.erase("seq");
-  return json{{"topic", topic}, {"payload", payload}};
-}
-
 TEST(SyncFault, TenBrokerRestartsLoseNothingDoubleNothingAndKeepEachTopicsOrder) {
   if (mosquittoPath().empty()) GTEST_SKIP() << "mosquitto not installed";
   if (!consumerAvailable()) GTEST_SKIP() << "python3-paho-mqtt or python3-jsonschema missing";
@@ -69,15 +62,8 @@ TEST(SyncFault, TenBrokerRestartsLoseNothingDoubleNothingAndKeepEachTopicsOrder)
                                   dir.file("agent.json")}),
                     dir.path());
   ASSERT_EQ(replay.code, 0) << replay.err;
-  std::map<std::string, std::vector<json>> expected;  // by topic, in the order produced
   std::size_t expected_total = 0;
-  {
-    std::ifstream in(dir.file("out/outbox.jsonl"));
-    for (std::string line; std::getline(in, line); ++expected_total) {
-      auto j = json::parse(line);
-      expected[j["topic"]].push_back(comparable(j["topic"], j["payload"]));
-    }
-  }
+  auto expected = replayByTopic(dir.file("out/outbox.jsonl"), expected_total);
   ASSERT_GE(expected_total, 20U);
 
   const std::string db = dir.file("crm.db");
