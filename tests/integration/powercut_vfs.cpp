@@ -56,6 +56,12 @@ void append(Log& log, const RecordHead& head, const std::vector<char>& bytes) {
 // Keeps, for each unsynced change, the bytes and the size it destroys.
 class UndoLogger final : public FileObserver {
  public:
+  // See installPowercutVfs.
+  void holdAt(int fd, std::size_t write_index) {
+    hold_fd_ = fd;
+    hold_at_ = write_index;
+  }
+
   void opened(const std::string& path, bool wal) override {
     Log& log = logs()[databaseOf(path, wal)];
     if (log.refs++ == 0) {
@@ -87,8 +93,17 @@ class UndoLogger final : public FileObserver {
     }
     if (fd >= 0) ::close(fd);
     const Which which = wal ? kWal : kDb;
+    // Held only where an earlier write is still unsynced: the cut then
+    // falls between a write and its fsync, which a random kill seldom hits.
+    const bool hold =
+        hold_fd_ >= 0 && ++writes_ >= hold_at_ && log.unsynced[kDb] + log.unsynced[kWal] > 0;
     append(log, {kWrite, which, offset, static_cast<std::int64_t>(before.size()), size}, before);
     ++log.unsynced[which];
+    if (hold) {
+      const char held = 'h';
+      [[maybe_unused]] auto n = ::write(hold_fd_, &held, 1);
+      for (;;) ::pause();  // until the test's kill
+    }
   }
   void synced(const std::string& path, bool wal) override {
     Log& log = logs()[databaseOf(path, wal)];
@@ -100,6 +115,11 @@ class UndoLogger final : public FileObserver {
       append(log, {kSync, which, 0, 0, 0}, {});
     }
   }
+
+ private:
+  int hold_fd_ = -1;
+  std::size_t hold_at_ = 0;
+  std::size_t writes_ = 0;
 };
 
 struct Change {
@@ -142,8 +162,9 @@ std::vector<Change> unsynced(const std::string& db) {
 
 }  // namespace
 
-void installPowercutVfs() {
+void installPowercutVfs(int hold_fd, std::size_t hold_at) {
   static UndoLogger logger;
+  logger.holdAt(hold_fd, hold_at);
   FaultVfs::install().observe(&logger);
 }
 

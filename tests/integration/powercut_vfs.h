@@ -16,8 +16,12 @@
 namespace crm::testing {
 
 // Installs the test VFS as the process's default, logging. Call once,
-// before the store is opened, in the process that will be killed.
-void installPowercutVfs();
+// before the store is opened, in the process that will be killed. With
+// `hold_fd` >= 0 the process stops for good at its `hold_at`-th write or the
+// first after it that finds an earlier write unsynced, once that write is
+// logged and before it is made, and says so with a byte on `hold_fd`: the
+// test's kill then falls between a write and the fsync that would cover it.
+void installPowercutVfs(int hold_fd = -1, std::size_t hold_at = 0);
 
 // Undoes, for the database at `path` and its WAL, every write made after
 // the last sync except the oldest `keep` of them. Removes the -shm file (it

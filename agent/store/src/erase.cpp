@@ -167,6 +167,7 @@ Result<ErasedCounts, StoreError> Store::erasePersonal() {
     if (!vehicle::signalInfo(static_cast<vehicle::SignalId>(i)).personal) continue;
     const std::int64_t id = im.signals[i].db_id;
     ok = take(e.deleteSignal("samples", id), c.location_samples) &&
+         take(e.deleteSignal("samples_recent", id), c.location_samples) &&
          take(e.deleteSignal("rollup_hourly", id), c.location_rollups) &&
          take(e.deleteSignal("rollup_daily", id), c.location_rollups);
   }

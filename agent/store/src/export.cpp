@@ -195,9 +195,10 @@ json summaryJson(sqlite3* db, std::string* sink, const std::string& table,
 json personalSamplesJson(sqlite3* db, std::string* sink, const std::vector<SignalState>& signals,
                          std::int64_t max) {
   json out = json::object();
-  Stmt count = query(db, sink, "SELECT count(*) FROM samples WHERE signal = ?");
-  Stmt rows =
-      query(db, sink, "SELECT ts, num FROM samples WHERE signal = ? ORDER BY ts DESC LIMIT ?");
+  Stmt count = query(db, sink, "SELECT count(*) FROM samples_all WHERE signal = ?");
+  Stmt rows = query(db, sink,
+                    "SELECT ts, num FROM samples_all WHERE signal = ? ORDER BY ts DESC, id DESC "
+                    "LIMIT ?");
   for (const auto& info : vehicle::signalCatalogue()) {
     if (!info.personal) continue;
     const std::int64_t id = signals[info.id].db_id;
@@ -295,7 +296,7 @@ Result<json, StoreError> Store::exportData(const ExportOptions& options) const {
   std::string* sink = &im.read_error;
   doc["daily_rollups"] = dailyRollupsJson(*this);
   doc["hourly_rollups"] = summaryJson(db, sink, "rollup_hourly", "bucket");
-  doc["samples"] = summaryJson(db, sink, "samples", "ts");
+  doc["samples"] = summaryJson(db, sink, "samples_all", "ts");
   doc["personal_samples"] = personalSamplesJson(
       db, sink, im.signals, std::max<std::int64_t>(0, options.max_personal_samples));
 

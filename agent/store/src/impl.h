@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/uuid/random_generator.hpp>
+#include <limits>
 #include <vector>
 
 #include "crm/store/store.h"
@@ -11,6 +12,12 @@ namespace crm::store {
 
 // Stable: written to disk. Do not change.
 inline constexpr std::int64_t kApplicationId = 0x43524D41;  // "CRMA"
+
+// samples_recent holds at most this many rows (about 100 s of driving):
+// the sample that finds it full first moves them to samples, in the open
+// batch, and the rest of that batch (a replay's, a backlog's) goes straight
+// to samples. Readers scan it (it has no index), so it stays small.
+inline constexpr std::int64_t kRecentRowsMax = 1024;
 
 struct Bucket {
   Rollup r;
@@ -38,7 +45,10 @@ struct ClosedBucket {
 struct Store::Impl {
   Db db;
   std::vector<SignalState> signals;  // indexed by catalogue id
-  Stmt insert_sample, upsert_hourly, upsert_daily, insert_outbox, delete_outbox, set_meta;
+  // insert_sample writes samples_recent; insert_settled writes samples
+  // directly (a burst, see kRecentRowsMax).
+  Stmt insert_sample, insert_settled, recent_stats, upsert_hourly, upsert_daily, insert_outbox,
+      delete_outbox, set_meta;
   // Read at every PUBACK while a backlog drains: prepared once.
   Stmt pending_outbox;
   std::int64_t next_seq = 1;
@@ -59,6 +69,18 @@ struct Store::Impl {
   bool opened = false;  // open() finished: there is something to write back at close
   std::int64_t newest_sample_ms = -1;
   std::int64_t samples_reduced = 0;
+  // The rowid of the next sample, above every row of samples and
+  // samples_recent (the store gives rowids so that a row keeps its own when
+  // it moves).
+  std::int64_t next_sample_id = 1;
+  // samples_recent as the open batch sees it: its rows and the oldest ts
+  // among them (INT64_MAX: none). Read again from the file whenever a batch
+  // or a unit is rolled back (reloadRecent).
+  std::int64_t recent_rows = 0;
+  std::int64_t recent_from_ms = std::numeric_limits<std::int64_t>::max();
+  // This batch moved a full samples_recent: its other samples go straight to
+  // samples (rowids stay in the order samples were taken).
+  bool burst = false;
   std::int64_t last_retention_day = -1;
   // The newest clock time a sender judged staleness by (pendingOutbox's
   // now_ms); retention drops what expired by it. 0: none given, nothing

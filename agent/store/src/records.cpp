@@ -206,8 +206,10 @@ Status<StoreError> Store::endUnit(bool keep) {
     // After a disk-full or I/O error SQLite may have rolled the whole batch
     // back itself: then there is no transaction left to stage into.
     if (sqlite3_get_autocommit(impl_->db.handle()) != 0) in_txn_ = false;
+    reloadRecent();
     return fail(StoreError::kIo, "savepoint: " + err);
   }
+  if (!keep) reloadRecent();
   return {};
 }
 

@@ -88,7 +88,8 @@ void deleteOldEngagement(Db& db, std::int64_t today) {
 
 std::int64_t deleteSamplesBefore(Db& db, std::int64_t cutoff_ms) {
   // Samples arrive in time order, so rowid order is time order: delete the
-  // rowid prefix, which needs no index on ts alone.
+  // rowid prefix, which needs no index on ts alone. samples_recent holds
+  // minutes, never rows this old.
   Stmt s(db.handle(),
          "DELETE FROM samples WHERE rowid < (SELECT coalesce((SELECT rowid FROM samples WHERE ts "
          ">= ? ORDER BY rowid LIMIT 1), (SELECT max(rowid) + 1 FROM samples)))");

@@ -49,7 +49,80 @@ Rollup readRollup(const Stmt& s, vehicle::SignalId signal) {
                 s.f64(4), s.f64(5), s.f64(6), s.i64(7), s.i64(8)};
 }
 
+// Which of a signal's raw samples in a time range a reader wants.
+enum class Pick { kAll, kFirst, kLast };
+
+struct Found {
+  StoredSample sample;
+  std::int64_t id = 0;  // rowid: the order samples were taken, for equal ts
+};
+
+bool before(const Found& a, const Found& b) {
+  return a.sample.ts_ms != b.sample.ts_ms ? a.sample.ts_ms < b.sample.ts_ms : a.id < b.id;
+}
+
+// One signal's samples with lo <= ts < hi, oldest first, from samples and,
+// when `recent` (it may hold some of them), samples_recent. The two are read
+// apart: samples by its index, one row when one is wanted; a query on the
+// samples_all view sorts every row in range first, years of them for the
+// sample before a time.
+std::vector<Found> sampleRows(const Db& db, std::string* errors, std::int64_t signal,
+                              std::int64_t lo, std::int64_t hi, Pick pick, bool recent) {
+  const char* order = pick == Pick::kAll     ? " ORDER BY ts, rowid"
+                      : pick == Pick::kFirst ? " ORDER BY ts, rowid LIMIT 1"
+                                             : " ORDER BY ts DESC, rowid DESC LIMIT 1";
+  std::vector<Found> out;
+  for (const char* table : {"samples", "samples_recent"}) {
+    if (table != std::string_view("samples") && !recent) break;
+    Stmt s(db.handle(), std::string("SELECT ts, num, text, rowid FROM ") + table +
+                            " WHERE signal = ? AND ts >= ? AND ts < ?" + order);
+    s.reportTo(errors);
+    s.bind(1, signal).bind(2, lo).bind(3, hi);
+    while (s.step() == SQLITE_ROW) {
+      out.push_back(Found{StoredSample{s.i64(0), s.f64(1), s.text(2)}, s.i64(3)});
+    }
+  }
+  if (!recent || out.size() < 2) return out;
+  // Usually in order already: samples holds the older rows.
+  if (!std::is_sorted(out.begin(), out.end(), before)) std::sort(out.begin(), out.end(), before);
+  if (pick == Pick::kFirst) out.resize(1);
+  if (pick == Pick::kLast) out.erase(out.begin(), out.end() - 1);
+  return out;
+}
+
+constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t kEndOfTime = std::numeric_limits<std::int64_t>::max();
+
 }  // namespace
+
+bool Store::settleSamples() {
+  Impl& im = *impl_;
+  // In rowid order: every row of samples_recent is newer than every row of
+  // samples, so samples' b-tree is appended to, and one index page per
+  // signal is rewritten for ~1,000 samples instead of for each commit.
+  if (im.db.exec("INSERT INTO samples(rowid, signal, ts, num, text) "
+                 "SELECT rowid, signal, ts, num, text FROM samples_recent ORDER BY rowid; "
+                 "DELETE FROM samples_recent") != SQLITE_OK) {
+    return false;
+  }
+  im.recent_rows = 0;
+  im.recent_from_ms = kEndOfTime;
+  return true;
+}
+
+void Store::reloadRecent() {
+  Impl& im = *impl_;
+  if (im.recent_stats.step() == SQLITE_ROW) {
+    im.recent_rows = im.recent_stats.i64(0);
+    im.recent_from_ms = im.recent_stats.isNull(1) ? kEndOfTime : im.recent_stats.i64(1);
+  } else {
+    // Unknown: readers look at the table every time, and the next sample
+    // moves it.
+    im.recent_rows = kRecentRowsMax;
+    im.recent_from_ms = kNoTime;
+  }
+  im.recent_stats.reset();
+}
 
 bool writeRollup(Stmt& st, std::int64_t db_id, const Rollup& r) {
   st.bind(1, db_id)
@@ -103,7 +176,14 @@ Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
     ++im.samples_reduced;
     return false;
   }
-  Stmt& ins = im.insert_sample;
+  // The newest samples go to samples_recent, which has no index to rewrite
+  // (schema v7); see kRecentRowsMax for a burst.
+  if (!im.burst && im.recent_rows >= kRecentRowsMax) {
+    if (!settleSamples()) return writeFailed("move recent samples");
+    im.burst = true;
+  }
+  const bool recent = !im.burst;
+  Stmt& ins = recent ? im.insert_sample : im.insert_settled;
   ins.bind(1, ss.db_id).bind(2, sample.ts_ms);
   if (const auto* d = std::get_if<double>(&sample.value)) {
     ins.bind(3, *d).bindNull(4);
@@ -121,7 +201,13 @@ Result<bool, StoreError> Store::addSample(const vehicle::Sample& sample) {
     }
     ins.bindNull(3).bind(4, joined);
   }
+  ins.bind(5, im.next_sample_id);
   if (ins.run() != SQLITE_DONE) return writeFailed("insert sample");
+  ++im.next_sample_id;
+  if (recent) {
+    ++im.recent_rows;
+    im.recent_from_ms = std::min(im.recent_from_ms, sample.ts_ms);
+  }
   ss.has_last = true;
   ss.last_ts = sample.ts_ms;
   ss.last_value = sample.value;
@@ -142,9 +228,12 @@ Status<StoreError> Store::flushRollups() {
 
 void Store::loadSignalState() {
   Impl& im = *impl_;
-  Stmt last(
-      im.db.handle(),
-      "SELECT ts, num, text FROM samples WHERE signal = ? ORDER BY ts DESC, rowid DESC LIMIT 1");
+  reloadRecent();
+  im.next_sample_id = 1 + im.db
+                              .queryInt(
+                                  "SELECT max(coalesce((SELECT max(rowid) FROM samples), 0), "
+                                  "coalesce((SELECT max(rowid) FROM samples_recent), 0))")
+                              .value_or(0);
   Stmt hour(im.db.handle(),
             "SELECT bucket,n,min,max,sum,first,last,first_ts,last_ts FROM rollup_hourly "
             "WHERE signal = ? ORDER BY bucket DESC LIMIT 1");
@@ -155,17 +244,19 @@ void Store::loadSignalState() {
     SignalState& ss = im.signals[i];
     const auto id = static_cast<vehicle::SignalId>(i);
     const auto type = vehicle::signalInfo(id).type;
-    last.bind(1, ss.db_id);
-    if (last.step() == SQLITE_ROW) {
+    const auto last = sampleRows(im.db, &im.read_error, ss.db_id, kNoTime, kEndOfTime, Pick::kLast,
+                                 im.recent_rows > 0);
+    if (!last.empty()) {
+      const StoredSample& l = last.front().sample;
       ss.has_last = true;
-      ss.last_ts = last.i64(0);
+      ss.last_ts = l.ts_ms;
       if (type == vehicle::ValueType::kBool) {
-        ss.last_value = last.i64(1) != 0;
+        ss.last_value = l.number != 0;
       } else if (type == vehicle::ValueType::kString) {
-        ss.last_value = last.text(2);
+        ss.last_value = l.text;
       } else if (type == vehicle::ValueType::kStringArray) {
         std::vector<std::string> items;
-        std::string joined = last.text(2);
+        const std::string& joined = l.text;
         for (std::size_t start = 0; start < joined.size();) {
           auto comma = joined.find(',', start);
           if (comma == std::string::npos) comma = joined.size();
@@ -174,11 +265,10 @@ void Store::loadSignalState() {
         }
         ss.last_value = std::move(items);
       } else {
-        ss.last_value = last.f64(1);
+        ss.last_value = l.number;
       }
       im.newest_sample_ms = std::max(im.newest_sample_ms, ss.last_ts);
     }
-    last.reset();
     // An older agent rolled personal signals up; those rows are left for the
     // erase, not continued.
     if (vehicle::signalInfo(id).personal) continue;
@@ -275,33 +365,33 @@ std::vector<LastValue> Store::lastValues() const {
 
 std::vector<StoredSample> Store::samples(vehicle::SignalId signal, std::int64_t from_ms,
                                          std::int64_t to_ms) const {
+  const Impl& im = *impl_;
   std::vector<StoredSample> out;
-  Stmt s = impl_->query(
-      "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
-      "ORDER BY ts, rowid");
-  s.bind(1, impl_->signals[signal].db_id).bind(2, std::max(from_ms, rawHorizon())).bind(3, to_ms);
-  while (s.step() == SQLITE_ROW) out.push_back(StoredSample{s.i64(0), s.f64(1), s.text(2)});
+  for (auto& f :
+       sampleRows(im.db, &im.read_error, im.signals[signal].db_id, std::max(from_ms, rawHorizon()),
+                  to_ms, Pick::kAll, to_ms > im.recent_from_ms)) {
+    out.push_back(std::move(f.sample));
+  }
   return out;
 }
 
 std::optional<StoredSample> Store::sampleBefore(vehicle::SignalId signal,
                                                 std::int64_t ts_ms) const {
-  Stmt s = impl_->query(
-      "SELECT ts, num, text FROM samples WHERE signal = ? AND ts < ? AND ts >= ? "
-      "ORDER BY ts DESC, rowid DESC LIMIT 1");
-  s.bind(1, impl_->signals[signal].db_id).bind(2, ts_ms).bind(3, rawHorizon());
-  if (s.step() != SQLITE_ROW) return std::nullopt;
-  return StoredSample{s.i64(0), s.f64(1), s.text(2)};
+  const Impl& im = *impl_;
+  auto found = sampleRows(im.db, &im.read_error, im.signals[signal].db_id, rawHorizon(), ts_ms,
+                          Pick::kLast, ts_ms > im.recent_from_ms);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front().sample);
 }
 
 std::optional<StoredSample> Store::firstSample(vehicle::SignalId signal, std::int64_t from_ms,
                                                std::int64_t to_ms) const {
-  Stmt s = impl_->query(
-      "SELECT ts, num, text FROM samples WHERE signal = ? AND ts >= ? AND ts < ? "
-      "ORDER BY ts, rowid LIMIT 1");
-  s.bind(1, impl_->signals[signal].db_id).bind(2, std::max(from_ms, rawHorizon())).bind(3, to_ms);
-  if (s.step() != SQLITE_ROW) return std::nullopt;
-  return StoredSample{s.i64(0), s.f64(1), s.text(2)};
+  const Impl& im = *impl_;
+  auto found =
+      sampleRows(im.db, &im.read_error, im.signals[signal].db_id, std::max(from_ms, rawHorizon()),
+                 to_ms, Pick::kFirst, to_ms > im.recent_from_ms);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front().sample);
 }
 
 std::int64_t Store::rawHorizon() const {

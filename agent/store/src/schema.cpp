@@ -9,7 +9,7 @@
 namespace crm::store {
 namespace {
 
-constexpr std::array<const char*, 6> kMigrations{
+constexpr std::array<const char*, 7> kMigrations{
     // v1: the foundation.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -118,6 +118,19 @@ UPDATE outbox SET expires_ms = created_ms + 3600000 * CASE kind
   WHEN 'faults' THEN 720 WHEN 'cmd-result' THEN 168 ELSE 0 END
   WHERE kind IN ('telemetry/daily', 'telemetry/charge-session', 'health-report', 'prompts',
                  'service-request', 'faults', 'cmd-result');
+)sql",
+    // v7: the newest samples. A commit each second while driving used to
+    // rewrite one page of samples_by_signal_ts per signal it touched; new
+    // samples now go to samples_recent, which has no index (a commit adds to
+    // its last page), and move to samples in one step every ~1,000 rows or
+    // roll-up checkpoint (samples.cpp, settleSamples). A row keeps its rowid
+    // when it moves, and the store gives the rowids: across both tables,
+    // rowid order is the order samples were taken. samples_all is every
+    // stored sample, `id` being that rowid.
+    R"sql(
+CREATE TABLE samples_recent(signal INTEGER NOT NULL, ts INTEGER NOT NULL, num REAL, text TEXT);
+CREATE VIEW samples_all AS SELECT rowid AS id, signal, ts, num, text FROM samples
+  UNION ALL SELECT rowid, signal, ts, num, text FROM samples_recent;
 )sql",
 };
 

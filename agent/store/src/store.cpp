@@ -250,8 +250,12 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
                std::to_string(wallMs()) + "')");
     fs::remove(checkMarkPath(options.path), ec);
   }
-  im.insert_sample =
-      Stmt(im.db.handle(), "INSERT INTO samples(signal, ts, num, text) VALUES(?,?,?,?)");
+  im.insert_sample = Stmt(im.db.handle(),
+                          "INSERT INTO samples_recent(signal, ts, num, text, rowid) "
+                          "VALUES(?,?,?,?,?)");
+  im.insert_settled =
+      Stmt(im.db.handle(), "INSERT INTO samples(signal, ts, num, text, rowid) VALUES(?,?,?,?,?)");
+  im.recent_stats = Stmt(im.db.handle(), "SELECT count(*), min(ts) FROM samples_recent");
   const char* upsert =
       "(signal,bucket,n,min,max,sum,first,last,first_ts,last_ts) VALUES(?,?,?,?,?,?,?,?,?,?)";
   im.upsert_hourly =
@@ -267,9 +271,9 @@ Result<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& optio
       Stmt(im.db.handle(),
            "SELECT seq,id,kind,vin,created_ms,payload,expires_ms FROM outbox WHERE seq > ? AND "
            "seq < ? ORDER BY seq LIMIT ?");
-  if (!im.insert_sample.ok() || !im.upsert_hourly.ok() || !im.upsert_daily.ok() ||
-      !im.insert_outbox.ok() || !im.delete_outbox.ok() || !im.set_meta.ok() ||
-      !im.pending_outbox.ok()) {
+  if (!im.insert_sample.ok() || !im.insert_settled.ok() || !im.recent_stats.ok() ||
+      !im.upsert_hourly.ok() || !im.upsert_daily.ok() || !im.insert_outbox.ok() ||
+      !im.delete_outbox.ok() || !im.set_meta.ok() || !im.pending_outbox.ok()) {
     return cannot("prepare failed: " + im.db.lastError());
   }
   store->resumeSeq();
@@ -341,9 +345,11 @@ Status<StoreError> Store::begin() {
   // batch back by itself: the caller was told by that write's error; what
   // comes next starts a new batch instead of running outside one.
   if (in_txn_ && sqlite3_get_autocommit(im.db.handle()) == 0) return {};
+  if (in_txn_) reloadRecent();  // SQLite rolled the batch back by itself
   in_txn_ = false;
   if (im.db.exec("BEGIN IMMEDIATE") != SQLITE_OK) return writeFailed("begin");
   in_txn_ = true;
+  im.burst = false;
   // Buckets that closed in a lost batch are written again.
   for (const auto& c : im.unflushed) {
     if (!writeRollup(c.daily ? im.upsert_daily : im.upsert_hourly, c.db_id, c.r)) {
@@ -370,12 +376,14 @@ Status<StoreError> Store::commitBatch(bool all_rollups) {
   auto abandon = [&](Error<StoreError> error) -> Status<StoreError> {
     if (sqlite3_get_autocommit(im.db.handle()) == 0) im.db.exec("ROLLBACK");
     in_txn_ = false;
+    reloadRecent();
     return error;
   };
   if (sqlite3_get_autocommit(im.db.handle()) != 0) {
     // SQLite already rolled the batch back after a failed write: say so, not
     // "no transaction is active".
     in_txn_ = false;
+    reloadRecent();
     return fail(im.full ? StoreError::kFull : StoreError::kIo,
                 "commit: the batch was lost to an earlier failed write" +
                     std::string(im.full ? " (the disk is full)" : ""));
@@ -391,6 +399,9 @@ Status<StoreError> Store::commitBatch(bool all_rollups) {
             .run() != SQLITE_DONE) {
       return abandon(writeFailed("commit: next_seq"));
     }
+  }
+  if (checkpoint && im.recent_rows > 0 && !settleSamples()) {
+    return abandon(writeFailed("commit: samples"));
   }
   if (im.db.exec("COMMIT") != SQLITE_OK) return abandon(writeFailed("commit"));
   in_txn_ = false;
@@ -461,9 +472,9 @@ StorageStats Store::stats() const {
     if (!ec) s.file_bytes += static_cast<std::int64_t>(bytes);
   }
   s.quota_bytes = options_.quota_bytes;
-  s.samples = db.queryInt("SELECT count(*) FROM samples").value_or(0);
+  s.samples = db.queryInt("SELECT count(*) FROM samples_all").value_or(0);
   s.samples_reduced = impl_->samples_reduced;
-  Stmt range(db.handle(), "SELECT min(ts), max(ts) FROM samples");
+  Stmt range(db.handle(), "SELECT min(ts), max(ts) FROM samples_all");
   if (range.step() == SQLITE_ROW && !range.isNull(0)) {
     s.oldest_sample_ms = range.i64(0);
     s.newest_sample_ms = range.i64(1);

@@ -181,7 +181,7 @@ TEST_F(DiagnosticsTest, StorageIsTheStoresStatisticsAndItsPath) {
 TEST_F(DiagnosticsTest, VersionGivesTheAgentTheSchemaAndTheContract) {
   const json v = data("version");
   EXPECT_EQ(v["agent"], kAgentVersion);
-  EXPECT_EQ(v["schema_version"], 6);
+  EXPECT_EQ(v["schema_version"], 7);
   EXPECT_EQ(v["contract"], "crm.v1");
   EXPECT_EQ(std::string(kAgentVersion), "0.1.0");
 }

@@ -122,7 +122,7 @@ TEST(SchemaMigration, AVersion1CacheIsUpgradedInPlaceKeepingItsData) {
   ASSERT_TRUE(store->commit().ok());
   EXPECT_EQ(store->serviceRecords().size(), 1U);
   store.reset();
-  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 6);
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 7);
   EXPECT_EQ(queryInt(path, "SELECT count(*) FROM commands_seen WHERE command = 'service-record'"),
             1);
 }
@@ -132,7 +132,7 @@ TEST(SchemaMigration, AFreshCacheIsCreatedAtTheLatestVersion) {
   StoreOptions o;
   o.path = dir.file("cache.db");
   ASSERT_TRUE(Store::open(o).ok());
-  EXPECT_EQ(queryInt(o.path, "PRAGMA user_version"), 6);
+  EXPECT_EQ(queryInt(o.path, "PRAGMA user_version"), 7);
   // Chosen before the switch to WAL, so it holds: retention can shrink the file.
   EXPECT_EQ(queryInt(o.path, "PRAGMA auto_vacuum"), 2);
   EXPECT_EQ(queryInt(o.path, "SELECT count(*) FROM service_records"), 0);
@@ -253,7 +253,7 @@ TEST(SchemaMigration, AVersion4CacheIsUpgradedToVersion5KeepingItsData) {
   ASSERT_TRUE(store->commit().ok());
   EXPECT_EQ(store->openPrompts()->size(), 1U);
   store.reset();
-  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 6);
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 7);
   EXPECT_EQ(queryInt(path, "PRAGMA auto_vacuum"), 2);
   EXPECT_EQ(queryInt(path, "SELECT count(*) FROM prompt_events"), 1);
 }
@@ -284,7 +284,7 @@ TEST(SchemaMigration, AVacuumPostponedForWantOfSpaceDoesNotHoldBackLaterVersions
     ASSERT_TRUE(store->commit().ok());
     vfs.setSpaceLeft(-1);  // space returns before the close
   }
-  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 6);
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 7);
   EXPECT_EQ(queryInt(path, "PRAGMA auto_vacuum"), 0);  // postponed
   EXPECT_EQ(queryInt(path, "SELECT count(*) FROM prompts"), 1);
 
@@ -292,7 +292,7 @@ TEST(SchemaMigration, AVacuumPostponedForWantOfSpaceDoesNotHoldBackLaterVersions
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   reopened.value().reset();                            // closed
   EXPECT_EQ(queryInt(path, "PRAGMA auto_vacuum"), 2);  // retried at the next start
-  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 6);
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 7);
   EXPECT_EQ(queryInt(path, "SELECT count(*) FROM prompts"), 1);
   EXPECT_EQ(queryInt(path, "SELECT count(*) FROM samples"), 60000);
 }
@@ -317,7 +317,7 @@ TEST(SchemaMigration, AVersion3CacheGetsIncrementalVacuumKeepingItsData) {
   EXPECT_EQ(queued->front().body, R"({"a":1})");
   EXPECT_EQ(store->trips(0, 100).size(), 1U);
   store.reset();
-  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 6);
+  EXPECT_EQ(queryInt(path, "PRAGMA user_version"), 7);
   EXPECT_EQ(queryInt(path, "PRAGMA auto_vacuum"), 2);
   EXPECT_EQ(queryInt(path, "PRAGMA freelist_count"), 0);  // the VACUUM gave them back
 }

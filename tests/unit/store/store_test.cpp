@@ -41,9 +41,9 @@ TEST(Store, CommittedSamplesAreVisibleToAnotherConnection) {
   auto store = openStore(dir.file("c.db"));
   for (int i = 0; i < 100; ++i)
     ASSERT_TRUE(store->addSample(num(sig::kSpeed, kT0 + i * 1000, i)).ok());
-  EXPECT_EQ(count(dir.file("c.db"), "SELECT count(*) FROM samples"), 0);
+  EXPECT_EQ(count(dir.file("c.db"), "SELECT count(*) FROM samples_all"), 0);
   ASSERT_TRUE(store->commit().ok());
-  EXPECT_EQ(count(dir.file("c.db"), "SELECT count(*) FROM samples"), 100);
+  EXPECT_EQ(count(dir.file("c.db"), "SELECT count(*) FROM samples_all"), 100);
 }
 
 TEST(Store, DatabaseIsInWalMode) {
@@ -75,7 +75,7 @@ TEST(Store, UnchangedValueWithinHeartbeatIsReducedButRolledUp) {
   EXPECT_EQ(day[0].count, 4);
   EXPECT_DOUBLE_EQ(day[0].min, 50.0);
   EXPECT_DOUBLE_EQ(day[0].max, 51.0);
-  EXPECT_EQ(count(dir.file("c.db"), "SELECT count(*) FROM samples"), 3);
+  EXPECT_EQ(count(dir.file("c.db"), "SELECT count(*) FROM samples_all"), 3);
 }
 
 TEST(Store, RollupsSurviveReopenAndKeepAccumulating) {
@@ -116,7 +116,7 @@ TEST(Store, UncommittedSamplesAreNotKeptWhenTheProcessDies) {
   ASSERT_TRUE(store->commit().ok());
   ASSERT_TRUE(store->addSample(num(sig::kSpeed, kT0 + 1000, 20)).ok());
   // Another reader sees only the committed sample while the batch is open.
-  EXPECT_EQ(count(path, "SELECT count(*) FROM samples"), 1);
+  EXPECT_EQ(count(path, "SELECT count(*) FROM samples_all"), 1);
 }
 
 TEST(Store, CorruptFileIsMovedAsideAndAFreshCacheStarts) {
@@ -160,7 +160,7 @@ TEST(Store, ACacheLockedByAnotherConnectionIsNeverMovedAside) {
   }
   auto store = openStore(path);
   EXPECT_TRUE(store->recoveredFrom().empty());
-  EXPECT_EQ(count(path, "SELECT count(*) FROM samples"), 1);
+  EXPECT_EQ(count(path, "SELECT count(*) FROM samples_all"), 1);
 }
 
 TEST(Store, ForeignDatabaseIsMovedAsideNotModified) {
@@ -186,7 +186,7 @@ TEST(Store, RawSamplesOlderThanRetentionAreDeletedRollupsStay) {
     ASSERT_TRUE(store->addSample(num(sig::kTraveledDistance, kT0 + d * kDay, d * 1000.0)).ok());
     ASSERT_TRUE(store->commit().ok());
   }
-  EXPECT_EQ(count(dir.file("c.db"), "SELECT min(ts) FROM samples"), kT0 + 2 * kDay);
+  EXPECT_EQ(count(dir.file("c.db"), "SELECT min(ts) FROM samples_all"), kT0 + 2 * kDay);
   EXPECT_EQ(count(dir.file("c.db"), "SELECT count(*) FROM rollup_daily"), 6);
 }
 

@@ -450,6 +450,11 @@ class Store final : public Reader,
   // The oldest raw sample time readers see, and retention's cutoff.
   std::int64_t rawHorizon() const;
   void loadSignalState();
+  // Moves samples_recent into samples, in the open batch (samples.cpp).
+  bool settleSamples();
+  // Reads samples_recent's row count and oldest time from the file: after a
+  // rollback, the counts kept as the batch went are not the file's.
+  void reloadRecent();
   void resumeSeq();
   void enforceRetention();
   // After the commit of an erase: checkpoint and truncate the WAL (erase.cpp).
