@@ -10,7 +10,6 @@
 #include "crm/analytics/analytics.h"
 
 #include <algorithm>
-#include <cmath>
 #include <deque>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -26,6 +25,7 @@ namespace {
 
 namespace sig = vehicle::sig;
 using detail::LiveState;
+using detail::roundTo;
 
 // Longer than any interval between samples of a moving or charging car (10
 // to 60 s), shorter than a meaningful unseen charge. Parked cars report
@@ -33,22 +33,19 @@ using detail::LiveState;
 constexpr std::int64_t kSilenceMs = 15 * detail::kMsPerMinute;
 // Recent own capacity estimates kept for converting SOC to energy.
 constexpr std::size_t kRecentEstimates = 7;
-// Trips shorter than this say little about efficiency.
-constexpr double kEfficiencyMinKm = 2.0;
-
-double round(double v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
-}
+// Trips shorter than this say little about efficiency: they do not move the
+// learned kWh/km (CarModel::kwh_per_km), which estimates the energy driven
+// across a silence.
+constexpr double kLearnedEfficiencyMinKm = 2.0;
 
 // Stable keys of the telemetry/charge-session body (docs/analytics.md).
 std::string chargeSessionBody(const store::ChargingSession& s) {
   nlohmann::json b;
   b["start_ms"] = s.start_ms;
   b["end_ms"] = s.end_ms;
-  b["start_soc"] = round(s.start_soc, 2);
-  b["end_soc"] = round(s.end_soc, 2);
-  b["energy_kwh"] = round(s.energy_kwh, 3);
+  b["start_soc"] = roundTo(s.start_soc, 2);
+  b["end_soc"] = roundTo(s.end_soc, 2);
+  b["energy_kwh"] = roundTo(s.energy_kwh, 3);
   b["inferred"] = s.inferred;
   b["interrupted"] = s.interrupted;
   if (s.inferred) {
@@ -59,12 +56,12 @@ std::string chargeSessionBody(const store::ChargingSession& s) {
     b["pack_temp_max_c"] = nullptr;
   } else {
     b["current_type"] = s.dc ? "dc" : "ac";
-    b["peak_kw"] = round(s.peak_kw, 2);
-    b["average_kw"] = round(s.average_kw, 2);
-    b["pack_temp_max_c"] =
-        s.pack_temp_max_c ? nlohmann::json(round(*s.pack_temp_max_c, 1)) : nlohmann::json(nullptr);
+    b["peak_kw"] = roundTo(s.peak_kw, 2);
+    b["average_kw"] = roundTo(s.average_kw, 2);
+    b["pack_temp_max_c"] = s.pack_temp_max_c ? nlohmann::json(roundTo(*s.pack_temp_max_c, 1))
+                                             : nlohmann::json(nullptr);
   }
-  b["duration_min"] = round(static_cast<double>(s.end_ms - s.start_ms) / 60'000.0, 1);
+  b["duration_min"] = roundTo(static_cast<double>(s.end_ms - s.start_ms) / 60'000.0, 1);
   return b.dump();
 }
 
@@ -155,7 +152,7 @@ struct Analytics::Impl {
     }
     sessions_out.clear();
     for (const auto& trip : trips_out) {
-      if (trip.distance_km >= kEfficiencyMinKm && trip.energy_kwh > 0) {
+      if (trip.distance_km >= kLearnedEfficiencyMinKm && trip.energy_kwh > 0) {
         // Exponentially weighted over about ten trips.
         car.kwh_per_km += 0.1 * (trip.energy_kwh / trip.distance_km - car.kwh_per_km);
       }

@@ -15,8 +15,6 @@ namespace sig = vehicle::sig;
 constexpr std::int64_t kRestCollectMs = 2 * kMsPerHour;
 // A silence at rest keeps the chain only when nothing moved meanwhile.
 constexpr double kSilentSocTolerance = 0.5;
-// Noisier packs: at least this many times the scatter of one reading.
-constexpr double kNoiseSigmas = 5.0;
 // Samples further than this from the median of a rest are outliers.
 constexpr double kRestOutlierPoints = 0.3;
 

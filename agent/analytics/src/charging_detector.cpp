@@ -13,11 +13,9 @@ namespace sig = vehicle::sig;
 
 // An SOC rise across a silence above this many points is a charge the agent
 // missed; below it, sensor noise and BMS recalibration can explain it.
+// Noisier packs need more: at least kNoiseSigmas (soc_track.h) times the
+// scatter of one reading at rest.
 constexpr double kInferredRisePoints = 3.0;
-// Noisier packs need more: the threshold is at least this many times the
-// scatter of one reading at rest (a difference of two readings scatters √2
-// times as much: this is 3.5 of its σ).
-constexpr double kNoiseSigmas = 5.0;
 // The BMS's charged-energy counter is never noisy: a rise above this (kWh)
 // across a silence is a charge.
 constexpr double kCountedMinKwh = 0.5;

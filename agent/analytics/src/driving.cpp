@@ -1,6 +1,5 @@
 // summarizeDriving and classifyUsage (rules in docs/analytics.md).
 #include <algorithm>
-#include <cmath>
 #include <map>
 
 #include "crm/analytics/health.h"
@@ -12,9 +11,11 @@ namespace {
 
 namespace sig = vehicle::sig;
 using detail::kMsPerHour;
+using detail::roundTo;
 
-// Trips shorter than this are manoeuvres; their kWh/100 km is noise.
-constexpr double kEfficiencyMinKm = 0.5;
+// Trips shorter than this are manoeuvres; their kWh/100 km is noise. They
+// are left out of the reported efficiency (overall and by ambient band).
+constexpr double kReportedEfficiencyMinKm = 0.5;
 // An ambient band is reported once it has this much driving behind it.
 constexpr double kBandMinKm = 5.0;
 // Night: 22:00 to 05:00 local (docs/analytics.md §6).
@@ -40,11 +41,6 @@ const char* ambientBand(double c) {
   if (c < 20) return "10_20";
   if (c < 30) return "20_30";
   return "above_30";
-}
-
-double round(double v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
 }
 
 // Hours of [start, end) that fall in the local night window.
@@ -90,13 +86,13 @@ DrivingSummary summarizeDriving(const store::Reader& store, Period period) {
   const auto trips = store.trips(period.from_ms, period.to_ms);
   out.trips = static_cast<int>(trips.size());
   const auto dd = distanceAndDays(store, period, trips);
-  out.distance_km = round(dd.km.value_or(0), 1);
-  if (dd.average_daily_km) out.average_daily_km = round(*dd.average_daily_km, 1);
+  out.distance_km = roundTo(dd.km.value_or(0), 1);
+  if (dd.average_daily_km) out.average_daily_km = roundTo(*dd.average_daily_km, 1);
 
   double km = 0, kwh = 0;
   std::map<std::string, std::pair<double, double>> bands;  // km, kWh
   for (const auto& t : trips) {
-    if (t.distance_km < kEfficiencyMinKm) continue;
+    if (t.distance_km < kReportedEfficiencyMinKm) continue;
     km += t.distance_km;
     kwh += t.energy_kwh;
     if (t.ambient_c) {
@@ -105,12 +101,12 @@ DrivingSummary summarizeDriving(const store::Reader& store, Period period) {
       b.second += t.energy_kwh;
     }
   }
-  if (km > 0) out.efficiency_kwh_per_100km = round(kwh / km * 100.0, 1);
+  if (km > 0) out.efficiency_kwh_per_100km = roundTo(kwh / km * 100.0, 1);
   for (const char* name : {"below_0", "0_10", "10_20", "20_30", "above_30"}) {
     const auto it = bands.find(name);
     if (it == bands.end() || it->second.first < kBandMinKm) continue;
-    out.efficiency_by_ambient.emplace_back(name,
-                                           round(it->second.second / it->second.first * 100.0, 1));
+    out.efficiency_by_ambient.emplace_back(
+        name, roundTo(it->second.second / it->second.first * 100.0, 1));
   }
   return out;
 }
@@ -122,7 +118,7 @@ UsageSummary classifyUsage(const store::Reader& store, Period period) {
   const auto dd = distanceAndDays(store, period, trips);
   if (!dd.span) return out;
   const double days = std::max(1.0, dd.span->days());
-  if (dd.average_daily_km) out.average_daily_km = round(*dd.average_daily_km, 1);
+  if (dd.average_daily_km) out.average_daily_km = roundTo(*dd.average_daily_km, 1);
 
   // Active days: a trip starting that day, or the odometer moving that day.
   // Days the agent never saw are left out of both counts.
@@ -136,7 +132,7 @@ UsageSummary classifyUsage(const store::Reader& store, Period period) {
       km = std::max(km, (r->max - r->min) / 1000.0);
     if (km >= kActiveDayKm) ++active;
   });
-  if (seen > 0) out.active_days_share = round(static_cast<double>(active) / seen, 3);
+  if (seen > 0) out.active_days_share = roundTo(static_cast<double>(active) / seen, 3);
 
   // Night share of driving distance (time-weighted within each trip).
   double total = 0, night = 0;
@@ -146,13 +142,13 @@ UsageSummary classifyUsage(const store::Reader& store, Period period) {
     total += t.distance_km;
     night += t.distance_km * nightHours(t.start_ms, t.end_ms, offset) / hours;
   }
-  if (total > 0) out.night_driving_share = round(night / total, 3);
+  if (total > 0) out.night_driving_share = roundTo(night / total, 3);
 
   int dc = 0;
   for (const auto& s : store.chargingSessions(period.from_ms, period.to_ms)) {
     if (s.dc && !s.inferred) ++dc;
   }
-  out.dc_sessions_per_week = round(dc / (days / 7.0), 2);
+  out.dc_sessions_per_week = roundTo(dc / (days / 7.0), 2);
 
   if (days < kUsageMinDays || !out.average_daily_km || !out.active_days_share) return out;
   const double km = *out.average_daily_km;

@@ -34,6 +34,11 @@ double quantile(std::vector<double> v, double p) {
   return v[i] + (v[i + 1] - v[i]) * (pos - static_cast<double>(i));
 }
 
+double roundTo(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
 namespace {
 
 constexpr std::size_t kMaxPoints = 600;  // 180k pairs: a few ms

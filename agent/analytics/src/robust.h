@@ -24,6 +24,8 @@ double median(std::vector<double> v);
 double robustSigma(const std::vector<double>& v, double centre);
 // The p-quantile (0..1) by linear interpolation. REQUIRES: !v.empty().
 double quantile(std::vector<double> v, double p);
+// v rounded to `decimals` decimal places, as the reports carry it.
+double roundTo(double v, int decimals);
 
 // y = intercept + slope * x.
 struct Line {

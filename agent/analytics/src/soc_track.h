@@ -18,6 +18,12 @@
 
 namespace crm::analytics::detail {
 
+// Noisier packs need wider thresholds: an SOC change counts only beyond at
+// least this many times SocTrack::restNoise(), the scatter of one reading at
+// rest (a difference of two readings scatters √2 times as much: this is 3.5
+// of its σ). The capacity estimator and the charging detector both use it.
+inline constexpr double kNoiseSigmas = 5.0;
+
 // The SOC as the car reports it: the precise value, else the displayed one;
 // nullopt until the car has reported either. Never 0 for "unknown".
 std::optional<double> reportedSoc(const LiveState& s);

@@ -10,6 +10,8 @@
 #include <system_error>
 #include <utility>
 
+#include "unique_fd.h"
+
 namespace crm {
 namespace {
 
@@ -24,21 +26,6 @@ std::string modeText(mode_t mode) {
   return buf.data();
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 // Opens `path` and checks what it is. O_NONBLOCK: a FIFO must not hang
 // start-up; it is refused as not a regular file anyway.
 Result<int, PrivateFileError> openChecked(const std::string& path, std::string_view what) {
@@ -48,7 +35,7 @@ Result<int, PrivateFileError> openChecked(const std::string& path, std::string_v
     if (err == ENOENT) return fail(PrivateFileError::kMissing, path + ": no such file");
     return fail(PrivateFileError::kUnreadable, path + ": cannot open (" + errorText(err) + ")");
   }
-  Fd guard(fd);
+  detail::UniqueFd guard(fd);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     return fail(PrivateFileError::kUnreadable,
@@ -87,7 +74,7 @@ Result<std::string, PrivateFileError> readPrivateFile(const std::string& path,
                                                       std::string_view what) {
   auto opened = openChecked(path, what);
   if (!opened) return opened.error();
-  Fd fd(*opened);
+  detail::UniqueFd fd(*opened);
   std::string text;
   std::array<char, 512> buf{};
   for (;;) {

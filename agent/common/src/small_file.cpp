@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "unique_fd.h"
+
 namespace crm {
 namespace {
 
@@ -24,23 +26,15 @@ Error<FileError> openError(const std::string& path, int err) {
   return fail(FileError::kUnreadable, path + ": cannot read (" + std::strerror(err) + ")");
 }
 
-// Closes the descriptor on every path out.
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 }  // namespace
 
 Result<std::string, FileError> readSmallFile(const std::string& path, std::size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO with no writer must not hang; the fstat that
   // follows refuses it before any read.
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
-  if (f.fd < 0) return openError(path, errno);
+  detail::UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (f.get() < 0) return openError(path, errno);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return openError(path, errno);
+  if (::fstat(f.get(), &st) != 0) return openError(path, errno);
   if (!S_ISREG(st.st_mode)) return fail(FileError::kNotRegular, path + ": " + kindOf(st.st_mode));
   const auto limit_text = path + ": larger than " + std::to_string(max_bytes) + " bytes";
   if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
@@ -53,7 +47,7 @@ Result<std::string, FileError> readSmallFile(const std::string& path, std::size_
     // One byte beyond the limit tells a file that grew apart from one that fits.
     if (out.size() < max_bytes + 1 && have == out.size()) out.resize(max_bytes + 1);
     if (have == out.size()) return fail(FileError::kTooLarge, limit_text);
-    const ssize_t n = ::read(f.fd, out.data() + have, out.size() - have);
+    const ssize_t n = ::read(f.get(), out.data() + have, out.size() - have);
     if (n < 0) {
       if (errno == EINTR) continue;
       return fail(FileError::kUnreadable, path + ": cannot read (" + std::strerror(errno) + ")");

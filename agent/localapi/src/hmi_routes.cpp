@@ -27,8 +27,6 @@ constexpr const char* kReportPolicy =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
 
 constexpr std::array<std::string_view, 3> kActions = {"accept", "snooze", "dismiss"};
-// {"action": "..."}: one level; a little room for a client's own wrapping.
-constexpr std::size_t kMaxBodyDepth = 4;
 
 // A positive id of at most 18 digits (no sign, no leading zero).
 std::optional<std::int64_t> parseId(std::string_view text) {

@@ -19,8 +19,6 @@ using nlohmann::json;
 constexpr std::string_view kComponentsPath = "/sovd/v1/components";
 constexpr std::array<std::string_view, 4> kOperations = {"generate-report", "sync-now",
                                                          "export-data", "erase-personal-data"};
-// {"scope": "personal"}: one level; a little room for a client's own wrapping.
-constexpr std::size_t kMaxBodyDepth = 4;
 
 // Equal in a time that depends on the expected token's length only, never
 // on how much of a guess was right.

@@ -25,6 +25,14 @@ namespace {
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
+}  // namespace
+
+// Named, not anonymous: Publisher::Impl has members of this type. In a unity
+// build this file is #included into a chunk, and GCC then reports a member of
+// internal linkage in a type of external linkage (-Wsubobject-linkage, an
+// error with -Werror). Private to this file.
+namespace detail {
+
 // Forwards a Paho action result to a function; lives as long as the Impl.
 class Listener final : public mqtt::iaction_listener {
  public:
@@ -33,7 +41,7 @@ class Listener final : public mqtt::iaction_listener {
   void on_failure(const mqtt::token& tok) override { fn(tok, false); }
 };
 
-}  // namespace
+}  // namespace detail
 
 struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public mqtt::callback {
   enum class State { kIdle, kConnecting, kConnected, kStopping, kStopped };
@@ -91,7 +99,7 @@ struct Publisher::Impl final : public std::enable_shared_from_this<Impl>, public
   std::chrono::steady_clock::time_point drain_deadline;
   Publisher::CommandHandler on_command;
   Publisher::CarTime car_time;
-  Listener connect_listener, publish_listener, status_listener, disconnect_listener,
+  detail::Listener connect_listener, publish_listener, status_listener, disconnect_listener,
       subscribe_listener;
   // The TLS options of the current connection: Paho's TLS error handler
   // holds its address, so it lives as long as the client may use it.

@@ -7,10 +7,6 @@
 namespace crm::engagement::testing {
 namespace {
 
-std::vector<Condition> of(const Scenario& s, const std::string& rule) {
-  return conditionsOf(s.evaluate(), rule);
-}
-
 TEST(BatteryRulesTest, SohBelowWatchIsAdvisoryBelowLowIsWarning) {
   Scenario s = healthyCar();
   s.period.report.battery.soh.value = 84.9;

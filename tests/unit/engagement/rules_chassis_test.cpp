@@ -8,10 +8,6 @@
 namespace crm::engagement::testing {
 namespace {
 
-std::vector<Condition> of(const Scenario& s, const std::string& rule) {
-  return conditionsOf(s.evaluate(), rule);
-}
-
 Scenario withLiveTyre(std::size_t i, double kpa) {
   Scenario s = healthyCar();
   s.with_live = true;

@@ -146,4 +146,8 @@ std::vector<RuleCase> ruleCases() {
   };
 }
 
+std::vector<Condition> of(const Scenario& s, const std::string& rule) {
+  return conditionsOf(s.evaluate(), rule);
+}
+
 }  // namespace crm::engagement::testing

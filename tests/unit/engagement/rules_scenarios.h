@@ -105,5 +105,7 @@ std::vector<RuleCase> ruleCases();
 // The conditions of `rule` (and `subject`, when given).
 std::vector<Condition> conditionsOf(const std::vector<Condition>& all, const std::string& rule,
                                     const std::string* subject = nullptr);
+// The conditions of `rule` that evaluating `s` gives.
+std::vector<Condition> of(const Scenario& s, const std::string& rule);
 
 }  // namespace crm::engagement::testing

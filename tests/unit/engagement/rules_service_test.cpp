@@ -8,10 +8,6 @@
 namespace crm::engagement::testing {
 namespace {
 
-std::vector<Condition> of(const Scenario& s, const std::string& rule) {
-  return conditionsOf(s.evaluate(), rule);
-}
-
 TEST(ServiceRulesTest, MaintenanceDueSoonIsAdvisoryOverdueIsWarning) {
   Scenario s = healthyCar();
   auto& due = s.period.report.service.due[0];  // tire_rotation
