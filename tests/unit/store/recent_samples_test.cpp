@@ -201,6 +201,24 @@ TEST(RecentSamples, AUnitUndoneAfterItMovedTheRecentRowsLeavesThemVisible) {
   EXPECT_EQ(queryInt(path, "SELECT count(*) FROM samples_all"), 1025);
 }
 
+TEST(RecentSamples, AnEraseTakesTheLocationsNotYetMoved) {
+  testing::TempDir dir;
+  const std::string path = dir.file("c.db");
+  auto store = openStore(path);
+  ASSERT_TRUE(store->addSample({kT0, sig::kSpeed, speedAt(0), 0}).ok());
+  ASSERT_TRUE(store->commit().ok());
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(store->addSample({kT0 + i * 1000LL, sig::kLatitude, 31.0 + i * 0.01, 0}).ok());
+    ASSERT_TRUE(store->commit().ok());
+  }
+  ASSERT_EQ(queryInt(path, "SELECT count(*) FROM samples_recent"), 5);
+  auto erased = store->erasePersonal();
+  ASSERT_TRUE(erased.ok());
+  EXPECT_EQ(erased->location_samples, 5);
+  ASSERT_TRUE(store->commit().ok());
+  EXPECT_EQ(queryInt(path, "SELECT count(*) FROM samples_all"), 1);
+}
+
 TEST(RecentSamples, DrivingWritesLessThanOneKilobytePerSample) {
   auto& vfs = testing::FaultVfs::install();
   testing::TempDir dir;
